@@ -1,0 +1,82 @@
+"""The LSOA table: every English LSOA with its 2015 geography and calibrated mid-2015 population."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from geo import raw as rawfiles
+
+POPULATION_BASIS = (
+    "Mid-2015 residents. Each LSOA's figure is the IoD2019 denominator (mid-2015, prisoners "
+    "excluded), scaled within its CCG so that every CCG sums exactly to the ONS mid-2015 CCG "
+    "estimate (SAPE18DT5; England 54,786,327); rounding uses largest remainders. Local authority "
+    "and custom-area totals are sums of these LSOA figures, so they include a pro-rata share of "
+    "prisoners and can differ slightly from ONS district estimates."
+)
+
+COLUMNS = [
+    "lsoa_code", "lsoa_name", "population", "population_iod",
+    "lad_code", "lad_name", "utla_code", "utla_name",
+    "ccg_code", "ccg_ods", "ccg_name",
+    "nhs_local_office_code", "nhs_local_office_ods", "nhs_local_office_name",
+    "nhs_region_code", "nhs_region_ods", "nhs_region_name",
+]
+
+
+def calibrate(weights: np.ndarray, groups: np.ndarray, totals: dict) -> np.ndarray:
+    """Scale integer ``weights`` within each group to that group's total, exactly.
+
+    Largest-remainder rounding keeps every figure an integer and every group sum exact; a
+    group whose weights are all zero is shared out equally.
+    """
+    out = np.zeros(len(weights), dtype="int64")
+    for group, idx in pd.Series(range(len(groups))).groupby(groups).groups.items():
+        idx = np.asarray(idx)
+        w = weights[idx].astype("float64")
+        if w.sum() <= 0:
+            w = np.ones_like(w)
+        exact = w / w.sum() * totals[group]
+        floor = np.floor(exact).astype("int64")
+        short = int(totals[group] - floor.sum())
+        order = np.argsort(-(exact - floor), kind="stable")
+        floor[order[:short]] += 1
+        out[idx] = floor
+    return out
+
+
+def build_lsoa_table(raw: Path) -> pd.DataFrame:
+    """Join the ONS lookups, NHS hierarchy and population into one row per LSOA (32,844)."""
+    lookup = rawfiles.lsoa_lookup(raw)
+    utla = rawfiles.utla_lookup(raw)
+    hierarchy = rawfiles.ccg_hierarchy(raw)
+    pop = rawfiles.iod_population(raw)
+
+    table = lookup.merge(utla, left_on="LAD15CD", right_on="LTLA18CD", how="left")
+    unmatched = table["UTLA18CD"].isna()
+    if unmatched.any():
+        raise rawfiles.RawDataError(raw / rawfiles.UTLA_LOOKUP,
+                                    f"no upper tier for districts {sorted(table.loc[unmatched, 'LAD15CD'].unique())}")
+    # Unitary, metropolitan and London upper tiers are the district itself: keep its 2015 name.
+    own = table["UTLA18CD"] == table["LAD15CD"]
+    table.loc[own, "UTLA18NM"] = table.loc[own, "LAD15NM"]
+    table = table.merge(hierarchy.drop(columns=["CCG15CDH", "CCG15NM"]), on="CCG15CD", how="left")
+    if table["NHSRG15CD"].isna().any():
+        raise rawfiles.RawDataError(raw / rawfiles.CCG_HIERARCHY, "some 2015 CCGs of the LSOA lookup are missing")
+    table = table.merge(pop, on="LSOA11CD", how="left")
+    if table["population_iod"].isna().any():
+        raise rawfiles.RawDataError(raw / rawfiles.IOD_POPULATION, "some LSOAs have no population")
+    table["population_iod"] = table["population_iod"].astype("int64")
+    totals = dict(zip(hierarchy["CCG15CD"], hierarchy["POP_MID2015_PERSONS"]))
+    table["population"] = calibrate(table["population_iod"].to_numpy(), table["CCG15CD"].to_numpy(), totals)
+
+    table = table.rename(columns={
+        "LSOA11CD": "lsoa_code", "LSOA11NM": "lsoa_name", "LAD15CD": "lad_code", "LAD15NM": "lad_name",
+        "UTLA18CD": "utla_code", "UTLA18NM": "utla_name", "CCG15CD": "ccg_code", "CCG15CDH": "ccg_ods",
+        "CCG15NM": "ccg_name", "NHSRG15CD": "nhs_local_office_code", "NHSRG15CDH": "nhs_local_office_ods",
+        "NHSRG15NM": "nhs_local_office_name", "NHSCR15CD": "nhs_region_code",
+        "NHSCR15CDH": "nhs_region_ods", "NHSCR15NM": "nhs_region_name",
+    })
+    return table[COLUMNS].sort_values("lsoa_code").reset_index(drop=True)

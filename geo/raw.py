@@ -1,0 +1,110 @@
+"""Readers for the raw open-data files, one function per source.
+
+Each reader names the file it reads in any error, so a missing or damaged raw directory says
+exactly which file to fix. Paths are relative to the raw directory (see ``SOURCES.md`` there).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+LSOA_LOOKUP = "ons_lookups/212.csv"
+UTLA_LOOKUP = "ons_lookups/193.csv"
+CCG_HIERARCHY = "derived/ccg15_nhs_hierarchy_mid2015_population.csv"
+IOD_POPULATION = "iod2019_population/File_6_-_IoD2019_Population_Denominators.csv.gz"
+LSOA_POLYGONS = "lsoa_2011_by_lad"
+CCG_2013 = "ons_nhs_2013/CCG_APR_2013.csv"
+GP_PRACTICES = "ods_2015/epraccur.csv"
+LIST_SIZES = "ods_2015/Patient_List_Size_2015_04-06.csv"
+TRUSTS = "ods_etr_2015/etr.csv"
+TRUST_POSTCODES = "ods_etr_2015/postcode_lookup.csv"
+GP_LOCATIONS = "nhs_choices/GP.csv"
+
+#: Every file the build reads; their sizes and times make the cache key.
+BUILD_INPUTS = (
+    LSOA_LOOKUP, UTLA_LOOKUP, CCG_HIERARCHY, IOD_POPULATION, CCG_2013,
+    GP_PRACTICES, LIST_SIZES, TRUSTS, TRUST_POSTCODES, GP_LOCATIONS,
+)
+EXPECTED_LSOAS = 32_844
+
+
+class RawDataError(RuntimeError):
+    """A raw file is missing or not what the build expects; the message names the file."""
+
+    def __init__(self, path: Path, problem: str):
+        super().__init__(f"{path}: {problem}")
+        self.path = path
+
+
+def _csv(raw: Path, rel: str, required: list[str] | None = None, **kwargs) -> pd.DataFrame:
+    path = raw / rel
+    if not path.is_file():
+        raise RawDataError(path, "file is missing")
+    try:
+        frame = pd.read_csv(path, **kwargs)
+    except Exception as exc:  # pandas raises many types for unreadable input
+        raise RawDataError(path, f"cannot be read as CSV ({exc})") from exc
+    missing = [c for c in (required or []) if c not in frame.columns]
+    if missing:
+        raise RawDataError(path, f"missing columns {missing}")
+    return frame
+
+
+def lsoa_lookup(raw: Path) -> pd.DataFrame:
+    """ONS LSOA (2011) to CCG (2015) to LAD (2015): one row per English LSOA."""
+    cols = ["LSOA11CD", "LSOA11NM", "CCG15CD", "CCG15CDH", "CCG15NM", "LAD15CD", "LAD15NM"]
+    frame = _csv(raw, LSOA_LOOKUP, cols, dtype=str)
+    if len(frame) != EXPECTED_LSOAS or frame["LSOA11CD"].duplicated().any():
+        raise RawDataError(raw / LSOA_LOOKUP, f"expected {EXPECTED_LSOAS} distinct LSOAs, found {len(frame)}")
+    return frame[cols]
+
+
+def utla_lookup(raw: Path) -> pd.DataFrame:
+    """District to upper-tier authority (ONS Dec 2018 v2; English districts unchanged since 2015)."""
+    frame = _csv(raw, UTLA_LOOKUP, ["LTLA18CD", "UTLA18CD", "UTLA18NM"], dtype=str)
+    return frame[frame["LTLA18CD"].str.startswith("E")][["LTLA18CD", "UTLA18CD", "UTLA18NM"]]
+
+
+def ccg_hierarchy(raw: Path) -> pd.DataFrame:
+    """The 209 CCGs (2015) with NHS local office, NHS region and the ONS mid-2015 population."""
+    cols = ["CCG15CD", "CCG15CDH", "CCG15NM", "NHSRG15CD", "NHSRG15CDH", "NHSRG15NM",
+            "NHSCR15CD", "NHSCR15CDH", "NHSCR15NM", "POP_MID2015_PERSONS"]
+    frame = _csv(raw, CCG_HIERARCHY, cols, dtype={"POP_MID2015_PERSONS": "int64"})
+    return frame[cols]
+
+
+def iod_population(raw: Path) -> pd.DataFrame:
+    """IoD2019 File 6: mid-2015 population per LSOA, prisoners excluded (thousands separators removed)."""
+    pop_col = "Total population: mid 2015 (excluding prisoners)"
+    frame = _csv(raw, IOD_POPULATION, ["LSOA code (2011)", pop_col], encoding="utf-8-sig",
+                 thousands=",", usecols=["LSOA code (2011)", pop_col])
+    frame.columns = ["LSOA11CD", "population_iod"]
+    frame["population_iod"] = frame["population_iod"].astype("int64")
+    return frame
+
+
+def ccg_2013(raw: Path) -> pd.DataFrame:
+    """The 211 CCGs of April 2013 (ONS codes, ODS codes and names), for 2013-era site names."""
+    return _csv(raw, CCG_2013, ["CCG13CD", "CCG13CDH", "CCG13NM"], dtype=str, encoding="cp1252")
+
+
+def lsoa_polygons(raw: Path) -> gpd.GeoDataFrame:
+    """All LSOA (2011) polygons, as stored (WGS84, some invalid), from one GeoJSON per district."""
+    folder = raw / LSOA_POLYGONS
+    files = sorted(folder.glob("E*.json")) if folder.is_dir() else []
+    if not files:
+        raise RawDataError(folder, "folder is missing or holds no E*.json files")
+    frames = []
+    for path in files:
+        try:
+            frames.append(pyogrio.read_dataframe(path, columns=["LSOA11CD"]))
+        except Exception as exc:
+            raise RawDataError(path, f"cannot be read as GeoJSON ({exc})") from exc
+    frame = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs="EPSG:4326")
+    if len(frame) != EXPECTED_LSOAS:
+        raise RawDataError(folder, f"expected {EXPECTED_LSOAS} LSOA polygons, found {len(frame)}")
+    return frame

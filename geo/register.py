@@ -1,0 +1,80 @@
+"""The organisation register: 2015 GP practices and NHS trusts, placed in LSOAs where possible.
+
+Names like "Whitstable Medical Practice" or "Salford Royal Foundation Trust" are organisations,
+not areas; the geocoder finds them here and takes their CCG (practices) or the LSOA their
+location falls in (practice coordinates from NHS Choices, trust postcodes from NSPL).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geo import raw as rawfiles
+from geo.layers import BNG
+
+COLUMNS = ["org_type", "code", "name", "postcode", "ccg_ods", "list_size", "x", "y",
+           "location_source", "lsoa_code"]
+
+
+def _gp_practices(raw: Path) -> pd.DataFrame:
+    """Active GP practices (status A, prescribing setting 4) from ODS epraccur, July 2015."""
+    frame = rawfiles._csv(raw, rawfiles.GP_PRACTICES, header=None, dtype=str, keep_default_na=False)
+    if frame.shape[1] < 26:
+        raise rawfiles.RawDataError(raw / rawfiles.GP_PRACTICES, "expected the 27-column ODS layout")
+    active = frame[(frame[12] == "A") & (frame[25] == "4")]
+    out = pd.DataFrame({"org_type": "practice", "code": active[0], "name": active[1],
+                        "postcode": active[9], "ccg_ods": active[14]})
+    sizes = rawfiles._csv(raw, rawfiles.LIST_SIZES, ["Practice Code"])
+    counts = sizes.drop(columns=[c for c in sizes.columns if not c.startswith(("Male", "Female"))])
+    sizes = pd.Series(counts.sum(axis=1).to_numpy(), index=sizes["Practice Code"]).groupby(level=0).sum()
+    out["list_size"] = out["code"].map(sizes)
+
+    locs = rawfiles._csv(raw, rawfiles.GP_LOCATIONS, ["OrganisationCode", "Postcode", "Latitude", "Longitude"],
+                         sep="\u00ac", encoding="latin-1", dtype=str, engine="python")
+    locs = locs.dropna(subset=["Latitude", "Longitude"])
+    points = gpd.GeoSeries(gpd.points_from_xy(locs["Longitude"].astype(float), locs["Latitude"].astype(float)),
+                           crs="EPSG:4326").to_crs(BNG)
+    locs = locs.assign(x=points.x.to_numpy(), y=points.y.to_numpy())
+    by_code = locs.drop_duplicates("OrganisationCode").set_index("OrganisationCode")
+    by_postcode = locs.drop_duplicates("Postcode").set_index("Postcode")
+    out["x"], out["y"], out["location_source"] = np.nan, np.nan, None
+    for key, index, label in ((out["code"], by_code, "NHS Choices 2019 (practice code)"),
+                              (out["postcode"], by_postcode, "NHS Choices 2019 (same postcode)")):
+        hit = out["x"].isna() & key.isin(index.index)
+        out.loc[hit, "x"] = key[hit].map(index["x"])
+        out.loc[hit, "y"] = key[hit].map(index["y"])
+        out.loc[hit, "location_source"] = label
+    return out
+
+
+def _trusts(raw: Path) -> pd.DataFrame:
+    """English NHS trusts open in 2015 (ODS etr), located by their postcode's grid reference."""
+    frame = rawfiles._csv(raw, rawfiles.TRUSTS, header=None, dtype=str, keep_default_na=False)
+    english = frame[frame[2].str.match(r"^Y5[4-7]$")]  # drops Welsh trusts and the two later hand-added rows
+    postcodes = rawfiles._csv(raw, rawfiles.TRUST_POSTCODES, header=None, dtype=str,
+                              names=["postcode", "easting", "northing"]).drop_duplicates("postcode")
+    grid = postcodes.set_index("postcode")
+    out = pd.DataFrame({"org_type": "trust", "code": english[0], "name": english[1], "postcode": english[9],
+                        "ccg_ods": None, "list_size": np.nan})
+    out["x"] = out["postcode"].map(grid["easting"]).astype(float)
+    out["y"] = out["postcode"].map(grid["northing"]).astype(float)
+    out["location_source"] = np.where(out["x"].notna(), "ONS NSPL (trust postcode)", None)
+    return out
+
+
+def build_register(raw: Path, lsoa_geom: gpd.GeoDataFrame) -> pd.DataFrame:
+    """GP practices and trusts with their LSOA found by point-in-polygon (None where unlocated)."""
+    register = pd.concat([_gp_practices(raw), _trusts(raw)], ignore_index=True)
+    located = register["x"].notna()
+    points = gpd.GeoDataFrame(index=register.index[located],
+                              geometry=gpd.points_from_xy(register.loc[located, "x"], register.loc[located, "y"]),
+                              crs=BNG)
+    hits = gpd.sjoin(points, lsoa_geom[["lsoa_code", "geometry"]], how="left", predicate="within")
+    hits = hits[~hits.index.duplicated()]
+    register["lsoa_code"] = hits["lsoa_code"].reindex(register.index)
+    register["list_size"] = register["list_size"].astype("float64")
+    return register[COLUMNS].reset_index(drop=True)
