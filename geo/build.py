@@ -18,7 +18,7 @@ import pandas as pd
 
 from geo import raw as rawfiles
 from geo.layers import LAYERS, clean_lsoa_geometry, display_layer, dissolve, to_geojson
-from geo.lsoa import build_lsoa_table
+from geo.lsoa import assign_ccg_2013, build_lsoa_table
 from geo.register import build_register
 
 BUILD_VERSION = 3
@@ -119,7 +119,6 @@ def build(raw: Path, cache: Path, *, force: bool = False, progress: Progress = p
 
     say("reading lookups and population")
     table = build_lsoa_table(raw)
-    table.to_parquet(cache / LSOA_TABLE, index=False)
     say(f"LSOA table: {len(table):,} LSOAs, population {table['population'].sum():,}")
 
     say("reading LSOA polygons (one file per district)")
@@ -127,6 +126,10 @@ def build(raw: Path, cache: Path, *, force: bool = False, progress: Progress = p
     say("repairing LSOA polygons and snapping them into a clean coverage (the slow step)")
     lsoa_geom = clean_lsoa_geometry(polygons)
     lsoa_geom.to_parquet(cache / LSOA_GEOMETRY, index=False)
+    ccg13 = rawfiles.ccg_2013(raw)
+    ccg13.to_parquet(cache / CCG_2013, index=False)
+    table["ccg13_ods"] = assign_ccg_2013(table, lsoa_geom, ccg13, rawfiles.ccg_2013_polygons(raw)).to_numpy()
+    table.to_parquet(cache / LSOA_TABLE, index=False)
 
     layer_summary = {}
     for key, spec in LAYERS.items():
@@ -140,10 +143,9 @@ def build(raw: Path, cache: Path, *, force: bool = False, progress: Progress = p
         say(f"layer {key}: {len(layer)} areas, population {layer_summary[key]['population']:,}, "
             f"display {len(text.encode()) / 1024:.0f} KB")
 
-    say("reading the organisation register (GP practices, NHS trusts) and 2013 CCGs")
+    say("reading the organisation register (GP practices, NHS trusts)")
     register = build_register(raw, lsoa_geom)
     register.to_parquet(cache / REGISTER, index=False)
-    rawfiles.ccg_2013(raw).to_parquet(cache / CCG_2013, index=False)
     say(f"register: {len(register):,} organisations")
 
     manifest = {

@@ -64,16 +64,74 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_layers)
     p = sub.add_parser("assets", help="copy Leaflet and jQuery into static/vendor for offline maps")
     p.set_defaults(run=_assets)
-    _add_geocoding_commands(sub, common)
+    p = sub.add_parser("geocode", parents=[common], help="geocode a CSV of sites (needs a site_name column)")
+    p.add_argument("input", help="CSV with site_name and optional lead_organisation, areas, postcode, lat, lon")
+    p.add_argument("-o", "--output", required=True, help="CSV to write: every input row, in order, geocoded")
+    p.add_argument("--attribution", action="store_true", help="put the attribution lines before the header")
+    p.set_defaults(run=_geocode)
+    p = sub.add_parser("sites", parents=[common], help="write the bundled site lists, geocoded")
+    p.add_argument("-o", "--output", required=True, help="CSV to write")
+    p.add_argument("--attribution", action="store_true", help="put the attribution lines before the header")
+    p.set_defaults(run=_sites)
     return top
 
 
-def _add_geocoding_commands(sub, common) -> None:
+def _open_geocoder(args: argparse.Namespace):
+    from geo.atlas import Atlas
+    from geo.build import build
+    from geo.geocoder import Geocoder
+
+    cache = config.cache_dir(args.cache)
+    build(config.raw_dir(args.raw), cache, progress=lambda m: print(m, file=sys.stderr))
+    atlas = Atlas(cache)
+    return atlas, Geocoder(atlas)
+
+
+def _write(frame, path: str, attribution: bool) -> None:
+    """Formula-safe CSV; attribution lines go before the header only when asked for, so that the
+    default output stays a plain table any CSV reader takes as it is."""
+    from geo.export import to_safe_csv
+    from geo.sources import ATTRIBUTION
+
+    with open(path, "wb") as handle:
+        handle.write(to_safe_csv(frame, ATTRIBUTION if attribution else ()))
+    if not attribution:
+        print("data attribution (add --attribution to put it in the file):", *ATTRIBUTION, sep="\n  ",
+              file=sys.stderr)
+
+
+def _summary_line(frame) -> str:
+    counts = frame["status"].value_counts()
+    return ", ".join(f"{counts.get(s, 0)} {s}" for s in ("matched", "ambiguous", "unmatched"))
+
+
+def _geocode(args: argparse.Namespace) -> int:
+    from geo.csvin import SiteFileError, read_site_csv
+
     try:
-        from geo.geocode_cli import add_commands
-    except ImportError:
-        return
-    add_commands(sub, common)
+        with open(args.input, "rb") as handle:
+            frame = read_site_csv(handle.read())
+    except OSError as exc:
+        print(f"error: cannot read {args.input}: {exc.strerror}", file=sys.stderr)
+        return 2
+    except SiteFileError as exc:
+        print(f"error: {args.input}: {exc}", file=sys.stderr)
+        return 2
+    _atlas, geocoder = _open_geocoder(args)
+    out, _sets = geocoder.geocode_frame(frame)
+    _write(out, args.output, args.attribution)
+    print(f"{len(out)} rows written to {args.output}: {_summary_line(out)}")
+    return 0
+
+
+def _sites(args: argparse.Namespace) -> int:
+    from geo.sites import bundled_sites
+
+    atlas, geocoder = _open_geocoder(args)
+    out, _footprints = bundled_sites(atlas, geocoder)
+    _write(out, args.output, args.attribution)
+    print(f"{len(out)} sites written to {args.output}: {_summary_line(out)}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 
@@ -80,3 +81,26 @@ def build_lsoa_table(raw: Path) -> pd.DataFrame:
         "NHSCR15CDH": "nhs_region_ods", "NHSCR15NM": "nhs_region_name",
     })
     return table[COLUMNS].sort_values("lsoa_code").reset_index(drop=True)
+
+
+def assign_ccg_2013(table: pd.DataFrame, lsoa_geom, ccg13: pd.DataFrame, polygons13) -> pd.Series:
+    """The April 2013 CCG (ODS code) of every LSOA, for 2013-era names such as "NHS Gateshead CCG".
+
+    CCGs whose ODS code survived into 2015 keep their 2015 LSOAs (Coastal West Sussex and
+    Guildford and Waverley changed slightly in 2015; that difference of four LSOAs is ignored).
+    LSOAs of CCGs created in 2015 (Newcastle Gateshead, 13T) are placed in the 2013 CCG whose
+    NHS England 2013 polygon holds their representative point, or the nearest one.
+    """
+    codes13 = set(ccg13["CCG13CDH"])
+    out = table.set_index("lsoa_code")["ccg_ods"].copy()
+    todo = out.index[~out.isin(codes13)]
+    if len(todo) == 0:
+        return out.rename("ccg13_ods")
+    gone = sorted(codes13 - set(out))
+    targets = polygons13[polygons13["ccg13_ods"].isin(gone)].to_crs(lsoa_geom.crs)
+    points = lsoa_geom.set_index("lsoa_code").geometry.loc[todo].representative_point()
+    hits = gpd.sjoin_nearest(gpd.GeoDataFrame(geometry=points.to_numpy(), index=todo, crs=lsoa_geom.crs),
+                             targets[["ccg13_ods", "geometry"]], how="left")
+    hits = hits[~hits.index.duplicated()]
+    out.loc[todo] = hits["ccg13_ods"].reindex(todo).to_numpy()
+    return out.rename("ccg13_ods")

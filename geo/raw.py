@@ -18,6 +18,7 @@ CCG_HIERARCHY = "derived/ccg15_nhs_hierarchy_mid2015_population.csv"
 IOD_POPULATION = "iod2019_population/File_6_-_IoD2019_Population_Denominators.csv.gz"
 LSOA_POLYGONS = "lsoa_2011_by_lad"
 CCG_2013 = "ons_nhs_2013/CCG_APR_2013.csv"
+CCG_2013_POLYGONS = "ons_nhs_2013/CCC_Feb2013.KML"
 GP_PRACTICES = "ods_2015/epraccur.csv"
 LIST_SIZES = "ods_2015/Patient_List_Size_2015_04-06.csv"
 TRUSTS = "ods_etr_2015/etr.csv"
@@ -26,7 +27,7 @@ GP_LOCATIONS = "nhs_choices/GP.csv"
 
 #: Every file the build reads; their sizes and times make the cache key.
 BUILD_INPUTS = (
-    LSOA_LOOKUP, UTLA_LOOKUP, CCG_HIERARCHY, IOD_POPULATION, CCG_2013,
+    LSOA_LOOKUP, UTLA_LOOKUP, CCG_HIERARCHY, IOD_POPULATION, CCG_2013, CCG_2013_POLYGONS,
     GP_PRACTICES, LIST_SIZES, TRUSTS, TRUST_POSTCODES, GP_LOCATIONS,
 )
 EXPECTED_LSOAS = 32_844
@@ -90,6 +91,18 @@ def iod_population(raw: Path) -> pd.DataFrame:
 def ccg_2013(raw: Path) -> pd.DataFrame:
     """The 211 CCGs of April 2013 (ONS codes, ODS codes and names), for 2013-era site names."""
     return _csv(raw, CCG_2013, ["CCG13CD", "CCG13CDH", "CCG13NM"], dtype=str, encoding="cp1252")
+
+
+def ccg_2013_polygons(raw: Path) -> gpd.GeoDataFrame:
+    """NHS England's February 2013 CCG boundaries (KML; ``Name`` is the ODS code)."""
+    path = raw / CCG_2013_POLYGONS
+    if not path.is_file():
+        raise RawDataError(path, "file is missing")
+    try:
+        frame = pyogrio.read_dataframe(path, columns=["Name"])
+    except Exception as exc:
+        raise RawDataError(path, f"cannot be read as KML ({exc})") from exc
+    return frame.rename(columns={"Name": "ccg13_ods"}).set_crs("EPSG:4326", allow_override=True)
 
 
 def lsoa_polygons(raw: Path) -> gpd.GeoDataFrame:

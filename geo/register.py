@@ -17,7 +17,15 @@ from geo import raw as rawfiles
 from geo.layers import BNG
 
 COLUMNS = ["org_type", "code", "name", "postcode", "ccg_ods", "list_size", "x", "y",
-           "location_source", "lsoa_code"]
+           "location_source", "lsoa_code", "places"]
+
+
+def _places(frame: pd.DataFrame, columns: list[int]) -> pd.Series:
+    """Town and locality names from address lines (street lines with digits are skipped)."""
+    def join(row) -> str:
+        names = [v.strip().title() for v in row if v and v.strip() and not any(ch.isdigit() for ch in v)]
+        return ";".join(dict.fromkeys(names))
+    return frame[columns].apply(join, axis=1)
 
 
 def _gp_practices(raw: Path) -> pd.DataFrame:
@@ -27,7 +35,7 @@ def _gp_practices(raw: Path) -> pd.DataFrame:
         raise rawfiles.RawDataError(raw / rawfiles.GP_PRACTICES, "expected the 27-column ODS layout")
     active = frame[(frame[12] == "A") & (frame[25] == "4")]
     out = pd.DataFrame({"org_type": "practice", "code": active[0], "name": active[1],
-                        "postcode": active[9], "ccg_ods": active[14]})
+                        "postcode": active[9], "ccg_ods": active[14], "places": _places(active, [5, 6, 7])})
     sizes = rawfiles._csv(raw, rawfiles.LIST_SIZES, ["Practice Code"])
     counts = sizes.drop(columns=[c for c in sizes.columns if not c.startswith(("Male", "Female"))])
     sizes = pd.Series(counts.sum(axis=1).to_numpy(), index=sizes["Practice Code"]).groupby(level=0).sum()
@@ -59,7 +67,7 @@ def _trusts(raw: Path) -> pd.DataFrame:
                               names=["postcode", "easting", "northing"]).drop_duplicates("postcode")
     grid = postcodes.set_index("postcode")
     out = pd.DataFrame({"org_type": "trust", "code": english[0], "name": english[1], "postcode": english[9],
-                        "ccg_ods": None, "list_size": np.nan})
+                        "ccg_ods": None, "list_size": np.nan, "places": _places(english, [5, 6, 7])})
     out["x"] = out["postcode"].map(grid["easting"]).astype(float)
     out["y"] = out["postcode"].map(grid["northing"]).astype(float)
     out["location_source"] = np.where(out["x"].notna(), "ONS NSPL (trust postcode)", None)

@@ -1,0 +1,186 @@
+"""Every name the geocoder knows, keyed by :func:`geo.normalise.normalise`, with its LSOAs.
+
+Entries are areas (2015 CCGs, 2013 CCGs, districts, upper-tier authorities), curated aliases,
+organisations from the register (GP practices, NHS trusts) and towns (place names from
+practice and trust addresses, grouped into neighbouring districts).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+import shapely
+
+from geo.atlas import Atlas
+from geo.config import PROJECT_ROOT
+from geo.normalise import normalise
+
+ALIASES_CSV = PROJECT_ROOT / "data" / "aliases.csv"
+TARGET_KINDS = ("ccg", "ccg13", "lad", "utla", "practice", "trust")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One thing a name can mean: a kind, a code and a readable label."""
+
+    kind: str  # ccg | ccg13 | lad | utla | practice | trust | town
+    code: str
+    label: str
+
+
+class Gazetteer:
+    """Name and code indexes over the built atlas, plus each entry's LSOA set."""
+
+    def __init__(self, atlas: Atlas, aliases_csv: Path = ALIASES_CSV):
+        self.atlas = atlas
+        lsoas = atlas.lsoas
+        self._by_column = {
+            "ccg": lsoas.groupby("ccg_ods").groups, "ccg13": lsoas.groupby("ccg13_ods").groups,
+            "lad": lsoas.groupby("lad_code").groups, "utla": lsoas.groupby("utla_code").groups,
+        }
+        self._cell = lsoas.groupby(["ccg_ods", "lad_code"]).groups
+        self.areas: dict[str, list[Entry]] = defaultdict(list)
+        self.codes: dict[str, Entry] = {}
+        self._add_areas()
+        self.aliases = self._read_aliases(aliases_csv)
+        self.orgs: dict[str, list[Entry]] = defaultdict(list)
+        self._org_rows: dict[str, pd.Series] = {}
+        self._add_register()
+
+    # -- building the indexes -------------------------------------------------------------
+    def _add_areas(self) -> None:
+        lsoas = self.atlas.lsoas
+        for kind, code_col, name_col, extra in (
+            ("ccg", "ccg_ods", "ccg_name", "ccg_code"), ("lad", "lad_code", "lad_name", None),
+            ("utla", "utla_code", "utla_name", None),
+        ):
+            for row in lsoas[[code_col, name_col] + ([extra] if extra else [])].drop_duplicates(code_col).itertuples(
+                    index=False):
+                entry = Entry(kind, row[0], row[1])
+                self.areas[normalise(row[1])].append(entry)
+                self.codes.setdefault(row[0].upper(), entry)
+                if extra:
+                    self.codes[row[2].upper()] = entry
+        for row in self.atlas.ccg2013.itertuples(index=False):
+            if row.CCG13CDH in self._by_column["ccg13"]:
+                label = f"{row.CCG13NM} CCG (2013)"
+                entry = Entry("ccg13", row.CCG13CDH, label)
+                self.areas[normalise(row.CCG13NM)].append(entry)
+                self.codes.setdefault(row.CCG13CD.upper(), entry)
+                self.codes.setdefault(row.CCG13CDH.upper(), entry)
+
+    def _read_aliases(self, path: Path) -> dict[str, tuple[list[Entry], str]]:
+        out: dict[str, tuple[list[Entry], str]] = {}
+        with open(path, newline="", encoding="utf-8") as handle:
+            for line, row in enumerate(csv.DictReader(handle), start=2):
+                if None in row or None in row.values():
+                    raise ValueError(f"{path}, line {line}: expected 4 fields (quote values that contain commas)")
+                entries = []
+                for target in row["targets"].split(";"):
+                    kind, _, code = target.strip().partition(":")
+                    if kind not in TARGET_KINDS:
+                        raise ValueError(f"{path}: alias {row['alias']!r} has target {target!r} of unknown kind")
+                    entries.append(Entry(kind, code, ""))
+                out[normalise(row["alias"])] = (entries, row["reasoning"])
+        return out
+
+    def _add_register(self) -> None:
+        register = self.atlas.register
+        lad_of = self.atlas.lsoas["lad_code"]
+        ccg_of = self.atlas.lsoas["ccg_ods"]
+        # An unlocated practice (5%) is placed in the district of its CCG named in its address,
+        # else in the district holding most of its CCG.
+        cells = self.atlas.lsoas.groupby(["ccg_ods", "lad_code"]).size().rename("n").reset_index()
+        main_lad = cells.sort_values("n", ascending=False).drop_duplicates("ccg_ods").set_index("ccg_ods")["lad_code"]
+        lad_names = self.atlas.lsoas.drop_duplicates("lad_code").set_index("lad_code")["lad_name"].map(normalise)
+        lads_of_ccg = cells.groupby("ccg_ods")["lad_code"].agg(list)
+
+        def guess_lad(ccg: str | None, places: str) -> str | None:
+            named = {normalise(p) for p in places.split(";")}
+            for lad in lads_of_ccg.get(ccg, []):
+                if lad_names[lad] in named:
+                    return lad
+            return main_lad.get(ccg)
+        for row in register.itertuples(index=False):
+            entry = Entry(row.org_type, row.code, f"{row.name.title()} ({row.code})")
+            self.orgs[normalise(row.name)].append(entry)
+            self.codes.setdefault(row.code.upper(), entry)
+            lsoa = row.lsoa_code if isinstance(row.lsoa_code, str) else None
+            ccg = row.ccg_ods if isinstance(row.ccg_ods, str) and row.ccg_ods else (ccg_of[lsoa] if lsoa else None)
+            self._org_rows[row.code] = {
+                "ccg": ccg, "lad": lad_of[lsoa] if lsoa else guess_lad(ccg, row.places or ""),
+                "located": lsoa is not None,
+                "list_size": row.list_size, "places": row.places or "",
+            }
+
+    @cached_property
+    def towns(self) -> dict[str, list[tuple[str, ...]]]:
+        """Place name -> groups of neighbouring districts holding organisations with that address."""
+        lads: dict[str, set[str]] = defaultdict(set)
+        for org in self._org_rows.values():
+            if not org["lad"]:
+                continue
+            for place in org["places"].split(";"):
+                if place:
+                    lads[normalise(place)].add(org["lad"])
+        return {key: self._components(sorted(found)) for key, found in lads.items()}
+
+    @cached_property
+    def _lad_neighbours(self) -> dict[str, set[str]]:
+        layer = self.atlas.layer("lad", display=True)
+        geoms = layer.geometry.to_numpy()
+        tree = shapely.STRtree(geoms)
+        left, right = tree.query(geoms, predicate="intersects")
+        codes = layer["code"].to_numpy()
+        out: dict[str, set[str]] = defaultdict(set)
+        for a, b in zip(codes[left], codes[right]):
+            out[a].add(b)
+        return out
+
+    def _components(self, lads: list[str]) -> list[tuple[str, ...]]:
+        todo, groups = set(lads), []
+        while todo:
+            stack, group = [todo.pop()], set()
+            while stack:
+                lad = stack.pop()
+                group.add(lad)
+                near = self._lad_neighbours.get(lad, set()) & todo
+                todo -= near
+                stack.extend(near)
+            groups.append(tuple(sorted(group)))
+        return sorted(groups)
+
+    def lad_neighbours(self, lad: str) -> set[str]:
+        return self._lad_neighbours.get(lad, {lad})
+
+    # -- entries to LSOAs -----------------------------------------------------------------
+    def lsoas(self, entry: Entry) -> frozenset[str]:
+        """The LSOAs an entry stands for (organisations: their CCG within their district)."""
+        if entry.kind in self._by_column:
+            return frozenset(self._by_column[entry.kind].get(entry.code, ()))
+        if entry.kind == "town":
+            return frozenset().union(*(self._by_column["lad"][lad] for lad in entry.code.split(";")))
+        org = self._org_rows.get(entry.code)
+        if org is None or not org["ccg"]:
+            return frozenset()
+        if org["lad"] and (org["ccg"], org["lad"]) in self._cell:
+            return frozenset(self._cell[(org["ccg"], org["lad"])])
+        return frozenset(self._by_column["ccg"].get(org["ccg"], ()))
+
+    def org(self, code: str) -> dict:
+        return self._org_rows[code]
+
+    def label(self, entry: Entry) -> str:
+        """A readable label, looking up the name for codes that came from aliases."""
+        if entry.label:
+            return entry.label
+        found = self.codes.get(entry.code.upper())
+        return found.label if found and found.label else f"{entry.kind} {entry.code}"
+
+    def known(self, entry: Entry) -> bool:
+        return bool(self.lsoas(entry))

@@ -1,0 +1,51 @@
+"""The bundled site lists (``data/sites/``), geocoded, with their region check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from geo.atlas import Atlas
+from geo.config import PROJECT_ROOT
+from geo.geocoder import Geocoder
+
+SITES_DIR = PROJECT_ROOT / "data" / "sites"
+SITE_FILES = ("vanguards_2015.csv", "pioneers_2013.csv")
+
+
+def read_site_lists(folder: Path = SITES_DIR) -> pd.DataFrame:
+    """Both bundled lists, vanguards first, exactly as written (all text)."""
+    frames = [pd.read_csv(folder / name, dtype=str, keep_default_na=False) for name in SITE_FILES]
+    return pd.concat(frames, ignore_index=True)
+
+
+def short_region(name: str) -> str:
+    """'North of England' -> 'North', as the announcements name the regions."""
+    return name.replace(" of England", "").strip()
+
+
+def region_check(row: pd.Series) -> str:
+    """Empty when the announced (or inferred) region is the footprint's; otherwise both, said plainly."""
+    footprint = [short_region(r) for r in str(row.get("nhs_regions", "")).split(";") if r]
+    if not footprint:
+        return ""
+    announced, inferred = row.get("region_announced", ""), row.get("region_inferred", "")
+    claim, how = (announced, "announced") if announced else (inferred, "inferred from the list")
+    if not claim or footprint == [claim]:
+        return ""
+    return f"{how}: {claim}; footprint: {', '.join(footprint)}"
+
+
+def geocode_sites(frame: pd.DataFrame, geocoder: Geocoder) -> tuple[pd.DataFrame, dict[str, frozenset[str]]]:
+    """Geocode a site list with ``geocode_name`` (and ``lead_organisation``); add the region check."""
+    request = frame.assign(site_name=frame["geocode_name"])
+    out, sets = geocoder.geocode_frame(request)
+    out = out.drop(columns=["site_name"])
+    out["region_check"] = out.apply(region_check, axis=1)
+    return out, dict(zip(out["site_id"], sets))
+
+
+def bundled_sites(atlas: Atlas, geocoder: Geocoder | None = None) -> tuple[pd.DataFrame, dict[str, frozenset[str]]]:
+    """The 43 bundled sites geocoded: a frame (one row per site) and site_id -> footprint LSOAs."""
+    return geocode_sites(read_site_lists(), geocoder or Geocoder(atlas))

@@ -1,0 +1,70 @@
+"""The data sources with their vintage and the attribution each asks for.
+
+One list serves the Data and methods page, the lines under every map and the lines in every
+export, so credit is given the same way everywhere. The wording follows README.md's table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+OGL = "Open Government Licence v3.0"
+
+
+@dataclass(frozen=True)
+class Source:
+    """One source: what it is, its vintage, what the atlas uses it for, and its attribution."""
+
+    name: str
+    vintage: str
+    used_for: str
+    attribution: str
+
+
+SOURCES: tuple[Source, ...] = (
+    Source("ONS LSOA (2011) → CCG → LAD lookup", "July 2015", "the backbone of every layer",
+           "Source: Office for National Statistics, licensed under the Open Government Licence v3.0. "
+           "Contains National Statistics data © Crown copyright and database right 2015."),
+    Source("ONS SAPE18DT5 mid-2015 CCG population, and the derived CCG → NHS local office → NHS region table",
+           "mid-2015 (2015 NHS geography)", "CCG totals, NHS geography",
+           "Adapted from data from the Office for National Statistics, licensed under the Open Government "
+           "Licence v3.0. Contains information from HSCIC Organisation Data Service, OGL v3.0."),
+    Source("English Indices of Deprivation 2019, File 6 population denominators", "mid-2015 populations",
+           "LSOA population shares",
+           "Ministry of Housing, Communities & Local Government, English Indices of Deprivation 2019. Contains "
+           "public sector information licensed under the Open Government Licence v3.0. Contains National "
+           "Statistics data © Crown copyright and database right 2019."),
+    Source("ONS LTLA → UTLA, LAD → county, LAD → region lookups", "Dec 2015 and Dec 2018 (v2)",
+           "upper-tier authorities",
+           "Source: Office for National Statistics, licensed under the Open Government Licence v3.0. Contains "
+           "National Statistics data © Crown copyright and database right 2015/2018."),
+    Source("ONS CCG names and codes", "April 2013", "2013-era site names",
+           "Source: Office for National Statistics, licensed under the Open Government Licence v3.0. Contains "
+           "National Statistics data © Crown copyright and database right 2013."),
+    Source("LSOA (2011) boundaries as GeoJSON, martinjc/UK-GeoJSON", "2011 LSOAs (2014 release)", "all polygons",
+           "GeoJSON and TopoJSON UK Boundary Data by Martin Chorley, licensed under Creative Commons Attribution "
+           "4.0 (github.com/martinjc/UK-GeoJSON). Contains Ordnance Survey data © Crown copyright and database "
+           "right 2014; contains National Statistics data © Crown copyright and database right."),
+    Source("HSCIC ODS: GP practices (epraccur), CCGs (eccg), NHS trusts (etr)", "2015",
+           "organisation names in site lists", "© HSCIC (Organisation Data Service), Open Government Licence v3.0."),
+    Source("NHSBSA patient list sizes", "April–June 2015", "registered patients of named practices",
+           "NHS Business Services Authority data, Open Government Licence v3.0."),
+    Source("ONS NSPL postcodes of trust headquarters", "2020", "locating trusts",
+           "Source: Office for National Statistics, licensed under OGL v3.0; Contains OS data © Crown copyright "
+           "and database right 2020; Contains Royal Mail data © Royal Mail copyright and database right 2020."),
+    Source("NHS Choices GP and trust lists", "2016, 2019", "practice coordinates",
+           "NHS Choices organisation data, Open Government Licence v3.0."),
+)
+
+#: Short lines for under a map and at the top of an export (the full list is on Data and methods).
+ATTRIBUTION: tuple[str, ...] = (
+    "NHS integration atlas (MIT licence): site lists written from NHS England and Department of Health "
+    "announcements (2013, 2015).",
+    "Contains National Statistics data © Crown copyright and database right 2013-2019 (ONS; MHCLG English "
+    "Indices of Deprivation 2019), licensed under the Open Government Licence v3.0.",
+    "Boundaries: GeoJSON and TopoJSON UK Boundary Data by Martin Chorley, CC BY 4.0 "
+    "(github.com/martinjc/UK-GeoJSON); contains Ordnance Survey data © Crown copyright and database right 2014.",
+    "NHS organisation data: © HSCIC (Organisation Data Service), NHS Business Services Authority and NHS "
+    "Choices, Open Government Licence v3.0; contains Royal Mail data © Royal Mail copyright and database "
+    "right 2020.",
+)
