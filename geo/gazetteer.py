@@ -39,11 +39,14 @@ class Gazetteer:
     def __init__(self, atlas: Atlas, aliases_csv: Path = ALIASES_CSV):
         self.atlas = atlas
         lsoas = atlas.lsoas
-        self._by_column = {
-            "ccg": lsoas.groupby("ccg_ods").groups, "ccg13": lsoas.groupby("ccg13_ods").groups,
-            "lad": lsoas.groupby("lad_code").groups, "utla": lsoas.groupby("utla_code").groups,
-        }
-        self._cell = lsoas.groupby(["ccg_ods", "lad_code"]).groups
+        codes = lsoas.index.to_numpy(dtype=object)
+
+        def sets(by) -> dict:
+            return {key: frozenset(codes[idx].tolist()) for key, idx in lsoas.groupby(by).indices.items()}
+
+        self._by_column = {"ccg": sets("ccg_ods"), "ccg13": sets("ccg13_ods"), "lad": sets("lad_code"),
+                           "utla": sets("utla_code")}
+        self._cell = sets(["ccg_ods", "lad_code"])
         self.areas: dict[str, list[Entry]] = defaultdict(list)
         self.codes: dict[str, Entry] = {}
         self._add_areas()
@@ -135,7 +138,9 @@ class Gazetteer:
         layer = self.atlas.layer("lad", display=True)
         geoms = layer.geometry.to_numpy()
         tree = shapely.STRtree(geoms)
-        left, right = tree.query(geoms, predicate="intersects")
+        # within ~2 km, not touching: boundaries are clipped to the coast, so districts facing each
+        # other across an estuary (South Ribble and West Lancashire) do not touch
+        left, right = tree.query(geoms, predicate="dwithin", distance=0.03)
         codes = layer["code"].to_numpy()
         out: dict[str, set[str]] = defaultdict(set)
         for a, b in zip(codes[left], codes[right]):
@@ -161,16 +166,36 @@ class Gazetteer:
     # -- entries to LSOAs -----------------------------------------------------------------
     def lsoas(self, entry: Entry) -> frozenset[str]:
         """The LSOAs an entry stands for (organisations: their CCG within their district)."""
+        found = self._lsoa_cache.get(entry)
+        if found is None:
+            found = self._lsoa_cache[entry] = self._lsoas(entry)
+        return found
+
+    @cached_property
+    def _lsoa_cache(self) -> dict[Entry, frozenset[str]]:
+        return {}
+
+    def _lsoas(self, entry: Entry) -> frozenset[str]:
         if entry.kind in self._by_column:
-            return frozenset(self._by_column[entry.kind].get(entry.code, ()))
+            return self._by_column[entry.kind].get(entry.code, frozenset())
         if entry.kind == "town":
             return frozenset().union(*(self._by_column["lad"][lad] for lad in entry.code.split(";")))
         org = self._org_rows.get(entry.code)
         if org is None or not org["ccg"]:
             return frozenset()
         if org["lad"] and (org["ccg"], org["lad"]) in self._cell:
-            return frozenset(self._cell[(org["ccg"], org["lad"])])
-        return frozenset(self._by_column["ccg"].get(org["ccg"], ()))
+            return self._cell[(org["ccg"], org["lad"])]
+        return self._by_column["ccg"].get(org["ccg"], frozenset())
+
+    @cached_property
+    def prefixes(self) -> dict[str, list[str]]:
+        """Leading words of area names -> the names ("newcastle" -> "newcastle upon tyne", ...)."""
+        out: dict[str, list[str]] = defaultdict(list)
+        for name in self.areas:
+            words = name.split()
+            for n in range(1, len(words)):
+                out[" ".join(words[:n])].append(name)
+        return out
 
     def org(self, code: str) -> dict:
         return self._org_rows[code]

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 from rapidfuzz import fuzz, process
@@ -96,14 +97,34 @@ class Geocoder:
             # the finest kind that states it, e.g. the district rather than an identical CCG
             return Match("matched", method, score, readings[0], [self.gaz.label(e) for e in entries], note)
         labels = [" + ".join(self.gaz.label(e) for e in group) for group in readings]
+        council = self._same_place(readings)
+        if council is not None:
+            return Match("matched", method, score, council, labels,
+                         (note + "; " if note else "") + "the council area of this name; the CCG of the same name "
+                         "covers a slightly different area: add 'CCG' to the name to use it")
         return Match("ambiguous", method, score, [], labels, f"{len(readings)} different places have this name")
+
+    def _same_place(self, readings: list[list[Entry]]) -> list[Entry] | None:
+        """A CCG and a council of one name covering nearly the same LSOAs (>= 90% shared) are one
+        place: the bare name is read as the council area, and the note says so."""
+        if len(readings) != 2:
+            return None
+        kinds = [{e.kind for e in group} for group in readings]
+        if not ({"ccg", "ccg13"} >= kinds[0] and {"lad", "utla"} >= kinds[1]):
+            if {"ccg", "ccg13"} >= kinds[1] and {"lad", "utla"} >= kinds[0]:
+                readings = readings[::-1]
+            else:
+                return None
+        a, b = (self.gaz.lsoas(group[0]) for group in readings)
+        return readings[1] if len(a & b) >= 0.9 * len(a | b) else None
 
     def _town_readings(self, key: str) -> list[Entry]:
         return [Entry("town", ";".join(group), f"{key.title()} (town in {', '.join(self._lad_names(group))})")
                 for group in self.gaz.towns.get(key, [])]
 
     def _lad_names(self, lads) -> list[str]:
-        lookup = self.atlas.lsoas.drop_duplicates("lad_code").set_index("lad_code")["lad_name"]
+        _ids, codes, names, _totals = self._levels["lad"]
+        lookup = dict(zip(codes, names))
         return [lookup[c] for c in lads]
 
     def _exact(self, text: str) -> Match | None:
@@ -132,9 +153,14 @@ class Geocoder:
         return None
 
     def _check_towns(self, key: str, match: Match) -> Match:
-        """A bare name that is also a town far from the matched area ("Sutton", "Richmond") is ambiguous."""
-        area_lads = set(self.atlas.lsoas.loc[list(self.gaz.lsoas(match.entries[0])), "lad_code"])
+        """A bare name that is also a town far from the matched area ("Sutton", "Richmond") is ambiguous.
+
+        "Far" is beyond the area's neighbours' neighbours: post towns such as Preston spill into
+        districts two away, which is still the same place.
+        """
+        area_lads = self.lad_codes_of(self.gaz.lsoas(match.entries[0]))
         near = set().union(*(self.gaz.lad_neighbours(lad) for lad in area_lads))
+        near |= set().union(*(self.gaz.lad_neighbours(lad) for lad in near))  # post towns reach two districts
         elsewhere = [t for t in self._town_readings(key) if not set(t.code.split(";")) & near]
         if not elsewhere:
             return match
@@ -202,7 +228,7 @@ class Geocoder:
         """A town from organisation addresses, or the first word(s) of several area names."""
         key = strip_generic(normalise(text))
         readings = self._town_readings(key)
-        prefixed = [e for name, entries in self.gaz.areas.items() if name.startswith(key + " ") for e in entries]
+        prefixed = [e for name in self.gaz.prefixes.get(key, []) for e in self.gaz.areas[name]]
         if prefixed:
             readings = [e for e in readings if not any(
                 self.gaz.lsoas(e) & self.gaz.lsoas(p) for p in prefixed)]
@@ -324,19 +350,39 @@ class Geocoder:
                 out |= self.gaz.lsoas(entry)
         return frozenset(out)
 
-    def _summarise(self, lsoas: frozenset[str], practices: tuple[str, ...]) -> dict:
-        rows = self.atlas.lsoas.loc[sorted(lsoas)]
-        totals = self._area_sizes
-        out = {}
+    @cached_property
+    def _levels(self) -> dict:
+        """LSOA attributes as integer arrays, so that a footprint's summary is numpy, not pandas."""
+        lsoas = self.atlas.lsoas
+        out = {"pos": {code: i for i, code in enumerate(lsoas.index)},
+               "population": lsoas["population"].to_numpy()}
         for kind, code_col, name_col in (("ccg", "ccg_ods", "ccg_name"), ("lad", "lad_code", "lad_name"),
-                                         ("utla", "utla_code", "utla_name")):
-            counts = rows.groupby(code_col, sort=True).size()
-            names = rows.drop_duplicates(code_col).set_index(code_col)[name_col]
-            out[f"{kind}_codes"] = ";".join(counts.index)
+                                         ("utla", "utla_code", "utla_name"), ("region", "nhs_region_name", None)):
+            ids, codes = pd.factorize(lsoas[code_col], sort=True)
+            names = lsoas.drop_duplicates(code_col).set_index(code_col, drop=False)[name_col or code_col]
+            names = names.reindex(codes)
+            out[kind] = (ids, np.asarray(codes, dtype=object), names.to_numpy(dtype=object),
+                         np.bincount(ids, minlength=len(codes)))
+        return out
+
+    def lad_codes_of(self, lsoas: frozenset[str]) -> set[str]:
+        ids, codes, _names, _totals = self._levels["lad"]
+        pos = self._levels["pos"]
+        return set(codes[np.unique(ids[[pos[c] for c in lsoas]])])
+
+    def _summarise(self, lsoas: frozenset[str], practices: tuple[str, ...]) -> dict:
+        levels = self._levels
+        idx = np.fromiter((levels["pos"][c] for c in lsoas), dtype=np.int64, count=len(lsoas))
+        out = {}
+        for kind in ("ccg", "lad", "utla"):
+            ids, codes, names, totals = levels[kind]
+            found, counts = np.unique(ids[idx], return_counts=True)
+            out[f"{kind}_codes"] = ";".join(codes[found])
             out[f"{kind}_names"] = ";".join(
-                names[c] + ("" if n == totals[code_col][c] else " (part)") for c, n in counts.items())
-        out["nhs_regions"] = ";".join(sorted(rows["nhs_region_name"].unique()))
-        residents = int(rows["population"].sum())
+                names[f] + ("" if n == totals[f] else " (part)") for f, n in zip(found, counts))
+        ids, codes, _names, _totals = levels["region"]
+        out["nhs_regions"] = ";".join(codes[np.unique(ids[idx])])
+        residents = int(levels["population"][idx].sum())
         sizes = [self.gaz.org(p)["list_size"] for p in practices]
         if practices and all(not _blank(s) for s in sizes):
             out["population"] = int(sum(sizes))
@@ -346,13 +392,6 @@ class Geocoder:
             out["population"] = residents
             out["population_basis"] = RESIDENTS_BASIS
         return out
-
-    @property
-    def _area_sizes(self) -> dict[str, pd.Series]:
-        if not hasattr(self, "_sizes"):
-            lsoas = self.atlas.lsoas
-            self._sizes = {c: lsoas.groupby(c).size() for c in ("ccg_ods", "lad_code", "utla_code")}
-        return self._sizes
 
     def columns(self, match: Match) -> tuple[dict, frozenset[str]]:
         """The output columns of one match and its LSOA set."""
@@ -373,12 +412,14 @@ class Geocoder:
         """Every input row in order with the output columns added, and each row's LSOA set."""
         if "site_name" not in frame.columns:
             raise KeyError("the table needs a site_name column")
-        get = {c: (frame[c] if c in frame.columns else pd.Series([""] * len(frame), index=frame.index))
-               for c in ("site_name", "lead_organisation", "areas", "postcode", "lat", "lon")}
+        inputs = [[("" if _blank(v) else str(v).strip()) for v in frame[c].tolist()] if c in frame.columns
+                  else [""] * len(frame) for c in ("site_name", "lead_organisation", "areas", "postcode", "lat", "lon")]
+        memo: dict[tuple, tuple[dict, frozenset[str]]] = {}
         rows, sets = [], []
-        for i in range(len(frame)):
-            args = tuple("" if _blank(get[c].iloc[i]) else str(get[c].iloc[i]).strip() for c in get)
-            row, lsoas = self.columns(self.resolve(*args))
+        for args in zip(*inputs):
+            if args not in memo:
+                memo[args] = self.columns(self.resolve(*args))
+            row, lsoas = memo[args]
             rows.append(row)
             sets.append(lsoas)
         added = pd.DataFrame(rows, index=frame.index, columns=OUTPUT_COLUMNS)

@@ -1,0 +1,80 @@
+"""Time to geocode 10,000 names (exact, alias, organisation and fuzzy), after loading.
+
+    .venv/bin/python bench/geocode.py [--n 10000] [--seed 1]
+
+Names are drawn from the real gazetteer and disguised the way lists disguise them (case,
+"NHS ... CCG", "Clinical Commissioning Group", "Council", typing slips), so most are unique
+and the per-name cache helps only as much as it would on a real list. Target: <= 1 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from geo.atlas import open_atlas  # noqa: E402
+from geo.geocoder import Geocoder  # noqa: E402
+
+
+def slip(name: str, rng: random.Random) -> str:
+    """One typing slip: two letters swapped or one dropped, away from the first letter."""
+    if len(name) < 6:
+        return name
+    i = rng.randrange(2, len(name) - 2)
+    return name[:i] + name[i + 1] + name[i] + name[i + 2:] if rng.random() < 0.5 else name[:i] + name[i + 1:]
+
+
+def names(atlas, n: int, seed: int) -> list[tuple[str, str]]:
+    rng = random.Random(seed)
+    lsoas = atlas.lsoas
+    ccgs = sorted(lsoas["ccg_name"].unique())
+    lads = sorted(lsoas["lad_name"].unique())
+    aliases = pd.read_csv(Path(__file__).resolve().parent.parent / "data" / "aliases.csv")["alias"].tolist()
+    register = atlas.register
+    trusts = sorted(register.loc[register["org_type"] == "trust", "name"])
+    practices = sorted(register.loc[register["org_type"] == "practice", "name"].unique())
+    kinds = {
+        "exact": lambda: rng.choice([
+            lambda: rng.choice(ccgs),
+            lambda: rng.choice(ccgs).replace("NHS ", "").replace(" CCG", " Clinical Commissioning Group"),
+            lambda: rng.choice(lads) + rng.choice(["", " Council", " Borough Council"]),
+            lambda: rng.choice(ccgs).upper(),
+        ])(),
+        "alias": lambda: rng.choice(aliases) + rng.choice(["", " ", " (vanguard)"]).rstrip(" ("),
+        "organisation": lambda: rng.choice([rng.choice(trusts).title(), rng.choice(practices)]),
+        "fuzzy": lambda: slip(rng.choice(lads + ccgs), rng),
+    }
+    return [(kind, kinds[kind]()) for kind in (rng.choice(list(kinds)) for _ in range(n))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    started = time.perf_counter()
+    atlas = open_atlas()
+    geocoder = Geocoder(atlas)
+    geocoder.resolve("warm up")  # lazy indexes (towns, district neighbours) load on first use
+    print(f"loading: {time.perf_counter() - started:.2f} s")
+    drawn = names(atlas, args.n, args.seed)
+    frame = pd.DataFrame({"site_name": [n for _, n in drawn], "kind": [k for k, _ in drawn]})
+    print(f"{len(frame):,} names, {frame['site_name'].nunique():,} distinct; "
+          + ", ".join(f"{k} {v}" for k, v in frame["kind"].value_counts().sort_index().items()))
+    started = time.perf_counter()
+    out, _ = geocoder.geocode_frame(frame)
+    seconds = time.perf_counter() - started
+    print(f"geocode {len(frame):,} names: {seconds:.2f} s   target <= 1 s")
+    table = pd.crosstab(out["kind"], out["status"])
+    print(table.to_string())
+
+
+if __name__ == "__main__":
+    main()
