@@ -65,7 +65,8 @@ class Gazetteer:
             for row in lsoas[[code_col, name_col] + ([extra] if extra else [])].drop_duplicates(code_col).itertuples(
                     index=False):
                 entry = Entry(kind, row[0], row[1])
-                self.areas[normalise(row[1])].append(entry)
+                for key in _name_variants(kind, normalise(row[1])):
+                    self.areas[key].append(entry)
                 self.codes.setdefault(row[0].upper(), entry)
                 if extra:
                     self.codes[row[2].upper()] = entry
@@ -209,3 +210,13 @@ class Gazetteer:
 
     def known(self, entry: Entry) -> bool:
         return bool(self.lsoas(entry))
+
+
+def _name_variants(kind: str, key: str) -> list[str]:
+    """Council names as people write them: "City of York" for York, "Durham" for County Durham."""
+    if kind == "ccg":
+        return [key]
+    variants = [key, f"city of {key}", f"{key} city"]
+    if key.startswith("county "):
+        variants.append(key.removeprefix("county "))
+    return variants

@@ -23,6 +23,7 @@ GENERIC_PHRASES = [
     "health and social care economy", "local health and care economy", "local health economy",
     "health economy", "health and social care", "health and care", "integrated provider partnership",
     "integrated care partnership", "integrated care", "vanguard", "pioneer", "partnership", "programme",
+    "system resilience group", "urgent and emergency care network", "urgent care network",
     "together", "primary and community care providers", "providers", "and partners",
 ]
 
