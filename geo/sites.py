@@ -43,7 +43,14 @@ def geocode_sites(frame: pd.DataFrame, geocoder: Geocoder) -> tuple[pd.DataFrame
     out, sets = geocoder.geocode_frame(request)
     out = out.drop(columns=["site_name"])
     out["region_check"] = out.apply(region_check, axis=1)
+    out["overlaps_with"] = overlaps(out["display_name"].tolist(), sets)
     return out, dict(zip(out["site_id"], sets))
+
+
+def overlaps(names: list[str], sets: list[frozenset[str]]) -> list[str]:
+    """For each site, the other sites whose footprints share at least one LSOA (';'-joined)."""
+    return [";".join(n for j, (n, other) in enumerate(zip(names, sets)) if j != i and mine & other)
+            for i, mine in enumerate(sets)]
 
 
 def bundled_sites(atlas: Atlas, geocoder: Geocoder | None = None) -> tuple[pd.DataFrame, dict[str, frozenset[str]]]:

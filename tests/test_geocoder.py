@@ -129,6 +129,9 @@ def test_region_check_flags_differences(sites):
     checks = frame.set_index("site_id")["region_check"]
     assert "Midlands and East" in checks["vg15-east-north-herts"] and "South" in checks["vg15-east-north-herts"]
     assert checks["vg15-wirral"] == ""
+    overlaps = frame.set_index("site_id")["overlaps_with"]
+    assert "Tower Hamlets Integrated Provider Partnership" in overlaps["ip13-waltham-forest-east-london-city"]
+    assert overlaps["vg15-isle-of-wight"] == ""
 
 
 @pytest.mark.parametrize("name", ["Sutton", "Newport", "Richmond", "Newcastle"])
