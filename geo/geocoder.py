@@ -23,7 +23,7 @@ import shapely
 from rapidfuzz import fuzz, process
 
 from geo.atlas import Atlas
-from geo.gazetteer import Entry, Gazetteer
+from geo.gazetteer import TARGET_KINDS, Entry, Gazetteer
 from geo.normalise import brackets, fold, normalise, split_parts, strip_generic
 
 OUTPUT_COLUMNS = ["status", "method", "score", "ccg_codes", "ccg_names", "lad_codes", "lad_names",
@@ -95,7 +95,8 @@ class Geocoder:
             return None
         if len(readings) == 1:
             # the finest kind that states it, e.g. the district rather than an identical CCG
-            return Match("matched", method, score, readings[0], [self.gaz.label(e) for e in entries], note)
+            labels = list(dict.fromkeys(self.gaz.label(e) for e in entries))
+            return Match("matched", method, score, readings[0], labels, note)
         labels = [" + ".join(self.gaz.label(e) for e in group) for group in readings]
         council = self._same_place(readings)
         if council is not None:
@@ -306,7 +307,7 @@ class Geocoder:
             if not item:
                 continue
             kind, _, code = item.partition(":")
-            entry = self.gaz.codes.get(code.upper() if kind in self._kinds else item.upper())
+            entry = self.gaz.codes.get(code.upper() if kind in TARGET_KINDS else item.upper())
             if entry is None:
                 match = self._known(item)
                 if match and match.status == "matched":
@@ -319,8 +320,6 @@ class Geocoder:
             return Match("ambiguous" if entries else "unmatched", "explicit areas", 0.0, [], unknown,
                          f"unknown codes or names in areas: {'; '.join(unknown)}")
         return Match("matched", "explicit areas", 100.0, entries, [self.gaz.label(e) for e in entries])
-
-    _kinds = ("ccg", "ccg13", "lad", "utla", "practice", "trust")
 
     def _resolve(self, site_name: str, lead: str = "", areas: str = "", postcode: str = "",
                  lat: str = "", lon: str = "") -> Match:
