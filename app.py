@@ -1,15 +1,25 @@
-"""NHS integration atlas: Streamlit entry point (page config, shared filters, navigation)."""
+"""NHS integration atlas: the entry point. Page config, the shared sidebar filters, navigation.
+
+Run with ``streamlit run app.py``. Pages in ``pages/`` hold UI only; the work is in ``geo``.
+"""
 
 import streamlit as st
 
-from geo.atlas import open_atlas
-from geo.layers import LAYERS
+from pages import common
 
+# No page_icon: a material-icon favicon is fetched from Google's font servers, and the app must
+# make no request to the internet.
 st.set_page_config(page_title="NHS integration atlas", layout="wide")
-st.title("NHS integration atlas")
-st.caption("England's 2015 health and local government geography, built from 32,844 LSOAs.")
 
-atlas = open_atlas()
-rows = [{"layer": LAYERS[key].label, "areas": len(atlas.layer(key, display=False)),
-         "population (mid-2015)": int(atlas.layer(key)["population"].sum())} for key in LAYERS]
-st.dataframe(rows, hide_index=True)
+PAGES = [
+    st.Page("pages/overview.py", title="Overview", icon=":material/home:", url_path="overview", default=True),
+    st.Page("pages/map.py", title="Map", icon=":material/map:", url_path="map"),
+    st.Page("pages/sites.py", title="Sites", icon=":material/table:", url_path="sites"),
+    st.Page("pages/coverage.py", title="Coverage", icon=":material/groups:", url_path="coverage"),
+    st.Page("pages/geocode.py", title="Geocode a list", icon=":material/upload_file:", url_path="geocode"),
+    st.Page("pages/methods.py", title="Data and methods", icon=":material/menu_book:", url_path="methods"),
+]
+
+navigation = st.navigation(PAGES)
+common.sidebar_filters()
+navigation.run()

@@ -1,0 +1,207 @@
+"""The shared filters: pure selection of sites, and checking values that arrive in a URL.
+
+The app binds its sidebar widgets to the URL, so a filtered view is a link. A link can carry
+anything, so values are checked here (no streamlit) and unknown ones are dropped with a
+notice that says what was ignored, rather than an error.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+PROGRAMMES: tuple[str, ...] = ("Vanguard", "Integration pioneer")
+CARE_MODELS: tuple[str, ...] = ("PACS", "MCP", "Enhanced health in care homes", "Integration pioneer")
+#: URL keys of the shared filters: short and stable, since links outlive releases.
+KEYS = {"programme": "programme", "care_model": "model", "region": "region", "population": "pop", "search": "q"}
+#: The population slider works in thousands of people.
+POPULATION_UNIT = 1000
+MAX_SEARCH = 100
+#: Parameters Streamlit itself may put in a URL; never reported as unknown.
+STREAMLIT_PARAMS = frozenset({"embed", "embed_options"})
+#: Columns the name search looks in.
+SEARCH_COLUMNS = ("display_name", "name_as_printed", "lead_organisation", "ccg_names", "lad_names", "utla_names")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """A choice of sites. Empty tuples and ``None`` bounds mean no restriction."""
+
+    programmes: tuple[str, ...] = ()
+    care_models: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    population_min: int | None = None
+    population_max: int | None = None
+    search: str = ""
+
+    def is_default(self) -> bool:
+        """True when nothing is filtered out."""
+        return self == Filters()
+
+    def describe(self) -> list[str]:
+        """Short words for what is filtered, for file names and captions (empty when nothing is)."""
+        words = list(self.programmes) + list(self.care_models) + list(self.regions)
+        if self.population_min is not None or self.population_max is not None:
+            low = f"{self.population_min:,}" if self.population_min is not None else "0"
+            high = f"{self.population_max:,}" if self.population_max is not None else "any"
+            words.append(f"population {low} to {high}")
+        if self.search:
+            words.append(f"matching '{self.search}'")
+        return words
+
+
+@dataclass
+class Checked:
+    """URL values after checking: the usable ones per key, and a notice per ignored value."""
+
+    values: dict[str, list[str]] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)
+
+
+def region_options(lsoas: pd.DataFrame) -> tuple[str, ...]:
+    """The 2015 NHS England regions, north to south, as named in the LSOA table."""
+    names = lsoas.drop_duplicates("nhs_region_name")
+    order = {"North": 0, "Midlands": 1, "London": 2, "South": 3}
+    return tuple(sorted(names["nhs_region_name"], key=lambda n: (order.get(n.split()[0], 9), n)))
+
+
+def split_list(value: object) -> list[str]:
+    """A ';'-joined cell as a list (empty for missing values)."""
+    if not isinstance(value, str) or not value.strip():
+        return []
+    return [part.strip() for part in value.split(";") if part.strip()]
+
+
+def site_regions(frame: pd.DataFrame) -> pd.Series:
+    """Each site's NHS regions: those of its footprint, else the region given with the site."""
+    footprint = frame["nhs_regions"].map(split_list) if "nhs_regions" in frame else pd.Series([[]] * len(frame))
+    footprint.index = frame.index
+    if "region_inferred" not in frame:
+        return footprint
+    given = frame["region_inferred"].map(lambda r: [r] if isinstance(r, str) and r else [])
+    return footprint.where(footprint.map(len) > 0, given)
+
+
+def apply_filters(frame: pd.DataFrame, filters: Filters, regions: pd.Series | None = None) -> pd.DataFrame:
+    """The rows of ``frame`` that pass ``filters``, in their original order.
+
+    Region matching is by the footprint's regions (``site_regions``), and a region filter
+    matches a region name either exactly or by its first word ('North' matches 'North of
+    England'), so both the 2015 names and the short names in the site lists work.
+    """
+    keep = pd.Series(True, index=frame.index)
+    if filters.programmes:
+        keep &= frame["programme"].isin(filters.programmes)
+    if filters.care_models:
+        keep &= frame["care_model"].isin(filters.care_models)
+    if filters.regions:
+        regions = site_regions(frame) if regions is None else regions
+        wanted = {r.casefold() for r in filters.regions} | {r.split()[0].casefold() for r in filters.regions}
+        keep &= regions.map(lambda rs: any(r.casefold() in wanted or r.split()[0].casefold() in wanted for r in rs))
+    if filters.population_min is not None or filters.population_max is not None:
+        pop = pd.to_numeric(frame["population"], errors="coerce")
+        low = filters.population_min if filters.population_min is not None else -math.inf
+        high = filters.population_max if filters.population_max is not None else math.inf
+        keep &= pop.between(low, high).fillna(False).astype(bool)
+    if filters.search.strip():
+        keep &= _search_text(frame).map(_matcher(filters.search))
+    return frame[keep]
+
+
+def _search_text(frame: pd.DataFrame) -> pd.Series:
+    cols = [c for c in SEARCH_COLUMNS if c in frame]
+    if not cols:
+        return pd.Series("", index=frame.index)
+    return frame[cols].fillna("").astype(str).agg(" ".join, axis=1).str.casefold()
+
+
+def _matcher(search: str):
+    terms = search.casefold().split()
+    return lambda text: all(term in text for term in terms)
+
+
+def population_bounds(populations: Iterable[object]) -> tuple[int, int]:
+    """The slider's range in thousands: 0 to the largest site population, rounded up to 100k."""
+    values = pd.to_numeric(pd.Series(list(populations), dtype=object), errors="coerce").dropna()
+    top = int(values.max()) if len(values) else 0
+    return 0, max(100, int(math.ceil(top / 100_000) * 100))
+
+
+def filters_from_values(
+    programmes: Sequence[str] = (),
+    care_models: Sequence[str] = (),
+    regions: Sequence[str] = (),
+    population_k: tuple[float, float] | None = None,
+    bounds_k: tuple[int, int] | None = None,
+    search: str = "",
+) -> Filters:
+    """Build ``Filters`` from widget values; a population range equal to the bounds is no filter."""
+    low = high = None
+    if population_k is not None and bounds_k is not None:
+        if population_k[0] > bounds_k[0]:
+            low = int(population_k[0] * POPULATION_UNIT)
+        if population_k[1] < bounds_k[1]:
+            high = int(population_k[1] * POPULATION_UNIT)
+    return Filters(tuple(programmes), tuple(care_models), tuple(regions), low, high, search.strip()[:MAX_SEARCH])
+
+
+def check_query(
+    params: Mapping[str, Sequence[str]],
+    regions: Sequence[str],
+    bounds_k: tuple[int, int],
+) -> Checked:
+    """Check URL parameters of the shared filters; keep what is valid, say what is ignored.
+
+    ``params`` maps each key to all its values (repeated keys carry several). Unknown keys,
+    unknown options, numbers that do not parse or fall outside ``bounds_k`` and overlong
+    searches each get a notice naming the value and what would be valid.
+    """
+    out = Checked()
+    choices = {KEYS["programme"]: ("programme", PROGRAMMES), KEYS["care_model"]: ("care model", CARE_MODELS),
+               KEYS["region"]: ("NHS region", tuple(regions))}
+    for key, raw in params.items():
+        values = [raw] if isinstance(raw, str) else list(raw)
+        if key in choices:
+            what, options = choices[key]
+            good = [v for v in values if v in options or v == ""]
+            for bad in (v for v in values if v not in good):
+                out.notices.append(f"Ignored {key}={_shown(bad)} from the link: not a known {what} "
+                                   f"(one of {', '.join(options)}).")
+            out.values[key] = good
+        elif key == KEYS["population"]:
+            out.values[key] = _check_population(key, values, bounds_k, out.notices)
+        elif key == KEYS["search"]:
+            text = values[-1] if values else ""
+            if len(text) > MAX_SEARCH:
+                out.notices.append(f"Shortened the search from the link to its first {MAX_SEARCH} characters.")
+            out.values[key] = [text[:MAX_SEARCH]]
+        elif key not in STREAMLIT_PARAMS:
+            out.notices.append(f"Ignored {_shown(key)} in the link: not a filter of this atlas "
+                               f"(filters are {', '.join(KEYS.values())}).")
+    return out
+
+
+def _check_population(key: str, values: list[str], bounds_k: tuple[int, int], notices: list[str]) -> list[str]:
+    try:
+        numbers = [float(v) for v in values]
+    except ValueError:
+        notices.append(f"Ignored {key}={_shown(','.join(values))} from the link: the population range takes "
+                       f"two numbers of thousands, such as {key}=100&{key}=500.")
+        return []
+    if len(numbers) != 2 or any(math.isnan(n) for n in numbers) or numbers[0] > numbers[1]:
+        notices.append(f"Ignored {key}={_shown(','.join(values))} from the link: the population range takes "
+                       f"two numbers of thousands, low then high, such as {key}=100&{key}=500.")
+        return []
+    if numbers[0] < bounds_k[0] or numbers[1] > bounds_k[1]:
+        notices.append(f"Ignored {key}={_shown(','.join(values))} from the link: the population range must lie "
+                       f"within {bounds_k[0]} to {bounds_k[1]} thousand.")
+        return []
+    return [f"{n:g}" for n in numbers]
+
+
+def _shown(value: str, limit: int = 40) -> str:
+    """A value from a URL, shortened for a notice (the UI escapes it)."""
+    return repr(value if len(value) <= limit else value[:limit] + "...")

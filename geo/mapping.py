@@ -1,0 +1,323 @@
+"""The atlas map as pure functions: footprint geometry, reference layers and a folium map.
+
+Nothing here needs a network: Leaflet and jQuery come from the app's own static folder, basemap
+tiles are off unless ``ATLAS_TILES`` asks for them, and the legend is plain HTML (branca's
+colormaps would pull d3 from a CDN). Text from data is escaped before it reaches the map's HTML.
+
+Footprints overlap (a pioneer can contain a vanguard), so they are not a coverage and cannot be
+simplified one by one without tearing shared borders. Instead the LSOAs are grouped by the set
+of footprints they belong to; those pieces *are* a coverage, so they are simplified together
+and each footprint is the union of its simplified pieces.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+from collections.abc import Iterable, Mapping
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from geo.assets import LOCAL_CSS, LOCAL_JS
+from geo.layers import BNG, WGS84, union_lsoas
+from geo.palette import (
+    CARE_MODEL_COLOURS,
+    OTHER_COLOUR,
+    OTHER_LABEL,
+    OUTLINE_COLOURS,
+    POPULATION_RAMP,
+    care_model_colour,
+)
+
+#: Footprint simplification (metres). With all 43 bundled sites and CCG outlines the map HTML
+#: stays under 450 KB (see bench/app.py); 250 m is below a pixel at the zoom that shows England.
+FOOTPRINT_TOLERANCE_M = 250.0
+#: Decimal places in map GeoJSON: 1e-4 degrees is about 10 m, far below the simplification.
+MAP_DECIMALS = 4
+ENGLAND_BOUNDS = [[49.86, -6.42], [55.81, 1.77]]
+TILES_ENV = "ATLAS_TILES"
+TILES_ATTR_ENV = "ATLAS_TILES_ATTR"
+#: Class names on the SVG paths, so tests and styles can find each layer.
+FOOTPRINT_CLASS = "atlas-footprint"
+CHOROPLETH_CLASS = "atlas-choropleth"
+OUTLINE_LABELS = {"ccg": "CCG outlines (2015)", "lad": "Local authority outlines (2015)",
+                  "utla": "Upper-tier authority outlines", "nhs_local_office": "NHS England local office outlines",
+                  "nhs_region": "NHS England region outlines (2015)"}
+MAP_ATTRIBUTION = "© Crown copyright (ONS, MHCLG, OS), OGL v3.0; boundaries CC BY 4.0 Martin Chorley"
+_STYLE = """<style>
+.leaflet-container{background:#f7f7f4}
+.leaflet-control-layers{font:13px/1.5 sans-serif}
+.leaflet-control-attribution{font:11px/1.4 sans-serif}
+.atlas-legend{background:rgba(255,255,255,.93);padding:6px 9px;font:12px/1.5 sans-serif;color:#222;
+ border-radius:4px;box-shadow:0 0 4px rgba(0,0,0,.35);max-width:260px}
+.atlas-legend b{display:block;margin-top:2px}
+.atlas-legend i{display:inline-block;width:14px;height:14px;margin-right:6px;vertical-align:-2px;
+ border:1px solid #333}
+</style>"""
+
+
+def _round(geoms: np.ndarray, decimals: int) -> np.ndarray:
+    return shapely.transform(geoms, lambda xy: np.round(xy, decimals))
+
+
+def _to_wgs84(geoms: Iterable[shapely.Geometry], decimals: int) -> np.ndarray:
+    wgs = gpd.GeoSeries(list(geoms), crs=BNG).to_crs(WGS84).to_numpy()
+    rounded = _round(wgs, decimals)
+    broken = ~shapely.is_valid(rounded)
+    if broken.any():  # rounding can pinch a narrow neck; repair just those, keeping only polygons
+        rounded[broken] = [_polygonal(g) for g in shapely.make_valid(rounded[broken])]
+    return rounded
+
+
+def _polygonal(geom: shapely.Geometry) -> shapely.Geometry:
+    """The polygons of a repaired geometry (make_valid can leave slivers as lines or points)."""
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    parts = [g for g in shapely.get_parts(geom) if g.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(parts) if parts else shapely.Polygon()
+
+
+def footprint_geometries(
+    atlas,
+    footprints: Mapping[object, Iterable[str]],
+    tolerance_m: float = FOOTPRINT_TOLERANCE_M,
+    decimals: int = MAP_DECIMALS,
+) -> dict[object, dict]:
+    """Light WGS84 GeoJSON geometry of each non-empty footprint, simplified together.
+
+    Keys are kept (site ids, or row positions for an uploaded list); empty footprints and
+    unknown LSOA codes are left out. Shared borders stay shared after simplification.
+    """
+    members: dict[str, list[object]] = {}
+    for key, codes in footprints.items():
+        for code in set(codes):
+            if code in atlas.lsoa_geometry.index:
+                members.setdefault(code, []).append(key)
+    if not members:
+        return {}
+    groups: dict[tuple, list[str]] = {}
+    for code, keys in members.items():
+        groups.setdefault(tuple(keys), []).append(code)
+    signatures = list(groups)
+    pieces = np.array([union_lsoas(atlas.lsoa_geometry.loc[groups[s]].to_numpy()) for s in signatures])
+    if tolerance_m > 0:
+        pieces = shapely.coverage_simplify(pieces, tolerance_m)
+    by_key: dict[object, list[int]] = {}
+    for i, signature in enumerate(signatures):
+        for key in signature:
+            by_key.setdefault(key, []).append(i)
+    keys = [k for k in footprints if k in by_key]
+    shapes = [shapely.coverage_union_all(pieces[by_key[k]]) for k in keys]
+    light = _to_wgs84(shapes, decimals)
+    return {k: json.loads(shapely.to_geojson(g)) for k, g in zip(keys, light, strict=True) if not g.is_empty}
+
+
+def outline_geojson(atlas, key: str, decimals: int = MAP_DECIMALS) -> dict:
+    """A layer's borders as one line feature, each shared border drawn once (half the bytes of polygons)."""
+    display = atlas.layer(key, display=True)
+    lines = shapely.line_merge(shapely.union_all(shapely.boundary(display.geometry.to_numpy())))
+    lines = _round(np.array([lines]), decimals)[0]
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"layer": key}, "geometry": json.loads(shapely.to_geojson(lines))}]}
+
+
+def population_breaks(values: Iterable[float], classes: int = len(POPULATION_RAMP)) -> list[float]:
+    """Quantile class edges (``classes + 1`` of them, rising), for the choropleth and its legend."""
+    arr = np.asarray(list(values), dtype="float64")
+    edges = np.quantile(arr, np.linspace(0, 1, classes + 1)) if len(arr) else np.zeros(classes + 1)
+    return [float(e) for e in np.maximum.accumulate(edges)]
+
+
+def _class_of(value: float, breaks: list[float]) -> int:
+    inner = breaks[1:-1]
+    return int(np.searchsorted(inner, value, side="right"))
+
+
+def choropleth_geojson(atlas, key: str, decimals: int = MAP_DECIMALS) -> tuple[dict, list[float]]:
+    """A layer's areas with name, population and a fill colour by population quintile."""
+    display = atlas.layer(key, display=True)
+    breaks = population_breaks(display["population"])
+    geoms = _round(display.geometry.to_numpy(), decimals)
+    features = []
+    for name, pop, geom in zip(display["name"], display["population"], geoms, strict=True):
+        features.append({"type": "Feature", "geometry": json.loads(shapely.to_geojson(geom)), "properties": {
+            "name": html.escape(str(name)), "population": f"{int(pop):,}",
+            "fill": POPULATION_RAMP[_class_of(float(pop), breaks)]}})
+    return {"type": "FeatureCollection", "features": features}, breaks
+
+
+def tiles_from_env(env: Mapping[str, str] | None = None) -> tuple[str | None, str | None]:
+    """Basemap tiles from ``ATLAS_TILES`` (unset or ``none``: no tiles, so no network).
+
+    ``ATLAS_TILES`` is a folium tiles name (e.g. ``OpenStreetMap``) or a URL template with
+    ``{z}/{x}/{y}``; ``ATLAS_TILES_ATTR`` is the attribution a URL template needs.
+    """
+    env = os.environ if env is None else env
+    tiles = (env.get(TILES_ENV) or "").strip()
+    if not tiles or tiles.casefold() == "none":
+        return None, None
+    return tiles, (env.get(TILES_ATTR_ENV) or "").strip() or None
+
+
+def site_properties(row: Mapping[str, object], key: str) -> dict[str, object]:
+    """The escaped properties a footprint carries into the map: the key, tooltip text and colour."""
+    population = pd.to_numeric(pd.Series([row.get("population")]), errors="coerce").iloc[0]
+    region = row.get("nhs_regions") or row.get("region_inferred") or ""
+    name = row.get("display_name") or row.get("site_name") or ""
+    care_model = row.get("care_model") if isinstance(row.get("care_model"), str) else ""
+    return {
+        "key": str(row[key]),
+        "name": html.escape(str(name)),
+        "model": html.escape(care_model or OTHER_LABEL),
+        "region": html.escape(str(region).replace(";", "; ")) if isinstance(region, str) else "",
+        "population": "not known" if pd.isna(population) else f"{int(population):,}",
+        "colour": care_model_colour(care_model),
+    }
+
+
+def _geometry_area(geometry: dict) -> float:
+    return float(shapely.from_geojson(json.dumps(geometry)).area)
+
+
+def geometry_bounds(geometries: Iterable[dict]) -> list[list[float]]:
+    """[[south, west], [north, east]] around the given GeoJSON geometries (England if none)."""
+    boxes = [shapely.from_geojson(json.dumps(g)).bounds for g in geometries]
+    if not boxes:
+        return ENGLAND_BOUNDS
+    arr = np.array(boxes)
+    return [[float(arr[:, 1].min()), float(arr[:, 0].min())], [float(arr[:, 3].max()), float(arr[:, 2].max())]]
+
+
+class _Legend(MacroElement):
+    """A Leaflet control holding the legend's HTML (built and escaped in Python)."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = L.control({position: "bottomright"});
+{{ this.get_name() }}.onAdd = function () {
+    var div = L.DomUtil.create("div", "atlas-legend");
+    div.innerHTML = {{ this.html|tojson }};
+    return div;
+};
+{{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+{{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.attribution|tojson }});
+{% endmacro %}
+""")
+
+    def __init__(self, html_text: str, attribution: str):
+        super().__init__()
+        self._name = "Legend"
+        self.html = html_text
+        self.attribution = html.escape(attribution)
+
+
+def legend_html(care_models: Iterable[str], breaks: list[float] | None = None, layer_label: str = "") -> str:
+    """The legend: one swatch per care model on the map, then the choropleth classes if any."""
+    present = list(dict.fromkeys(care_models))
+    rows = ["<b>Care model</b>"]
+    for model in [m for m in CARE_MODEL_COLOURS if m in present] + (
+            [OTHER_LABEL] if any(m not in CARE_MODEL_COLOURS for m in present) else []):
+        colour = CARE_MODEL_COLOURS.get(model, OTHER_COLOUR)
+        rows.append(f'<i style="background:{colour};opacity:.75"></i>{html.escape(model)}<br>')
+    if breaks:
+        rows.append(f"<b>Population, {html.escape(layer_label)}</b>")
+        for i, colour in enumerate(POPULATION_RAMP):
+            rows.append(f'<i style="background:{colour}"></i>{breaks[i]:,.0f} to {breaks[i + 1]:,.0f}<br>')
+    return "".join(rows)
+
+
+def build_map(
+    sites: pd.DataFrame,
+    geometries: Mapping[object, dict],
+    key: str = "site_id",
+    outlines: Mapping[str, dict] | None = None,
+    hidden_outlines: Iterable[str] = ("ccg", "lad"),
+    choropleth: tuple[str, dict, list[float]] | None = None,
+    tiles: str | None = None,
+    tiles_attr: str | None = None,
+    asset_base: str = "/",
+) -> folium.Map:
+    """A folium map of the sites' footprints filled by care model, with legend and reference layers.
+
+    ``geometries`` maps ``sites[key]`` to GeoJSON geometry (see :func:`footprint_geometries`);
+    sites without one are not drawn. ``outlines`` maps a layer key to :func:`outline_geojson`
+    output; ``choropleth`` is ``(label, geojson, breaks)`` from :func:`choropleth_geojson`. Every
+    reference layer can be switched on and off in the map's layer control. The view fits the
+    drawn footprints. ``asset_base`` is the app's URL path, where ``app/static`` is served.
+    """
+    m = folium.Map(location=[52.8, -1.6], zoom_start=6, tiles=None, control_scale=True, prefer_canvas=False)
+    base = asset_base.rstrip("/") + "/"
+    m.default_js = [(name, base + url) for name, url in LOCAL_JS]
+    m.default_css = [(name, base + url) for name, url in LOCAL_CSS]
+    m.get_root().header.add_child(Element(_STYLE), name="atlas_style")
+    if tiles:
+        folium.TileLayer(tiles, attr=tiles_attr, name="Basemap", control=True).add_to(m)
+    if choropleth is not None:
+        label, data, breaks = choropleth
+        folium.GeoJson(
+            data, name=f"Population by {label}", className=CHOROPLETH_CLASS,
+            style_function=lambda f: {"fillColor": f["properties"]["fill"], "fillOpacity": 0.7,
+                                      "color": "#ffffff", "weight": 0.5},
+            tooltip=folium.GeoJsonTooltip(["name", "population"], aliases=["Area", "Population (mid-2015)"]),
+        ).add_to(m)
+    for layer_key, data in (outlines or {}).items():
+        colour = OUTLINE_COLOURS.get(layer_key, "#444444")
+        heavy = layer_key == "nhs_region"
+        folium.GeoJson(
+            data, name=OUTLINE_LABELS.get(layer_key, layer_key), interactive=False,
+            show=layer_key not in set(hidden_outlines),
+            style_function=lambda _f, c=colour, h=heavy: {"color": c, "weight": 2.2 if h else 0.8,
+                                                          "opacity": 0.9 if h else 0.7, "fill": False},
+        ).add_to(m)
+    drawn = sites[sites[key].isin(list(geometries))]
+    features = []
+    for row in drawn.to_dict("records"):
+        geometry = geometries[row[key]]
+        features.append((_geometry_area(geometry), {"type": "Feature", "geometry": geometry,
+                                                    "properties": site_properties(row, key)}))
+    features.sort(key=lambda pair: -pair[0])  # small footprints last, so they sit on top and stay clickable
+    collection = {"type": "FeatureCollection", "features": [f for _, f in features]}
+    if features:
+        folium.GeoJson(
+            collection, name="Site footprints", className=FOOTPRINT_CLASS,
+            style_function=lambda f: {"fillColor": f["properties"]["colour"], "fillOpacity": 0.6,
+                                      "color": "#333333", "weight": 1},
+            highlight_function=lambda _f: {"weight": 3, "fillOpacity": 0.8},
+            tooltip=folium.GeoJsonTooltip(["name", "model", "region", "population"],
+                                          aliases=["Site", "Care model", "NHS region", "Population covered"],
+                                          sticky=True),
+        ).add_to(m)
+    models = [r.get("care_model") if isinstance(r.get("care_model"), str) else OTHER_LABEL
+              for r in drawn.to_dict("records")]
+    breaks = choropleth[2] if choropleth is not None else None
+    m.add_child(_Legend(legend_html(models, breaks, choropleth[0] if choropleth else ""), MAP_ATTRIBUTION))
+    folium.LayerControl(collapsed=False).add_to(m)
+    m.fit_bounds(geometry_bounds(f["geometry"] for _, f in features))
+    return m
+
+
+def map_html(m: folium.Map) -> str:
+    """The whole standalone HTML of a map (what a browser would load), for size checks."""
+    return m.get_root().render()
+
+
+def asset_links(m: folium.Map) -> list[str]:
+    """Every script and stylesheet URL the map's elements ask for (as streamlit-folium collects them)."""
+    links: list[str] = []
+
+    def walk(element) -> None:
+        links.extend(src for _, src in getattr(element, "default_js", []))
+        links.extend(href for _, href in getattr(element, "default_css", []))
+        for child in getattr(element, "_children", {}).values():
+            walk(child)
+
+    walk(m)
+    return list(dict.fromkeys(links))
+

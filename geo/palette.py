@@ -1,0 +1,29 @@
+"""One colour-blind-safe palette for every page: care model colours and a sequential ramp.
+
+The care model colours are from Okabe and Ito's palette ("Color Universal Design", 2008),
+which stays distinguishable under the common colour-vision deficiencies; the population ramp
+is a single-hue blue scale so it never competes with the footprint colours.
+"""
+
+from __future__ import annotations
+
+#: Okabe-Ito colours by care model, in legend order.
+CARE_MODEL_COLOURS: dict[str, str] = {
+    "PACS": "#E69F00",  # orange
+    "MCP": "#0072B2",  # blue
+    "Enhanced health in care homes": "#009E73",  # bluish green
+    "Integration pioneer": "#CC79A7",  # reddish purple
+}
+#: For a site with no (or an unknown) care model, such as a row of an uploaded list.
+OTHER_COLOUR = "#56B4E9"  # sky blue
+OTHER_LABEL = "Other or not given"
+#: Outline colours for the reference layers (dark greys, dashed in the map).
+OUTLINE_COLOURS: dict[str, str] = {"ccg": "#555555", "lad": "#8c6d31", "utla": "#8c6d31",
+                                   "nhs_local_office": "#222222", "nhs_region": "#000000"}
+#: Sequential ramp for the population choropleth (ColorBrewer Blues, 5 classes; light to dark).
+POPULATION_RAMP: tuple[str, ...] = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
+
+
+def care_model_colour(care_model: object) -> str:
+    """The fill colour of a care model; anything unknown gets the 'other' colour."""
+    return CARE_MODEL_COLOURS.get(care_model, OTHER_COLOUR) if isinstance(care_model, str) else OTHER_COLOUR

@@ -1,0 +1,83 @@
+"""Coverage: people covered by care model and by NHS region (each person once), and shared places."""
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from geo.coverage import coverage_by, multi_programme_places, overlapping_sites
+from geo.palette import CARE_MODEL_COLOURS, care_model_colour
+from pages import common
+
+current = common.view()
+atlas = common.atlas()
+st.title("Coverage")
+st.markdown(
+    "People living in the footprints of the sites that pass the filters. **Each person counts once** within a "
+    "row, however many sites cover their area, so rows can add up to more than the total. Shares are of "
+    f"England's {common.england():,} residents (mid-2015)."
+)
+total = common.union_people(current)
+headline = st.columns(3)
+headline[0].metric("Sites shown", f"{len(current.frame)} of {current.total}")
+headline[1].metric("People covered (each once)", f"{total:,}")
+headline[2].metric("Share of England", f"{total / common.england():.1%}")
+
+
+def chart_and_table(table: pd.DataFrame, column: str, label: str, colours: dict[str, str] | None) -> None:
+    """A bar chart of people covered, with the table behind it."""
+    data = table.rename(columns={column: label})
+    colour = alt.value("#0072B2")
+    if colours:
+        present = list(data[label])
+        palette = [colours.get(v, care_model_colour(v)) for v in present]
+        colour = alt.Color(f"{label}:N", legend=None, scale=alt.Scale(domain=present, range=palette))
+    chart = alt.Chart(data).mark_bar().encode(
+        x=alt.X("population:Q", title="People covered (mid-2015)"),
+        y=alt.Y(f"{label}:N", sort="-x", title=None),
+        color=colour,
+        tooltip=[label, "sites", alt.Tooltip("population:Q", format=","), "share_of_england_pct"],
+    ).properties(height=36 * len(data) + 20)
+    st.altair_chart(chart, width="stretch")
+    st.dataframe(data, hide_index=True, width="stretch", column_config={
+        "sites": "Sites", "population": st.column_config.NumberColumn("People covered", format="localized"),
+        "share_of_england_pct": st.column_config.NumberColumn("Share of England", format="%.2f%%")})
+
+
+if current.frame.empty:
+    st.info("No sites pass the filters. Widen them in the sidebar.")
+else:
+    left, right = st.columns(2)
+    with left:
+        st.subheader("By care model")
+        chart_and_table(coverage_by(atlas, current.frame, current.footprints, "care_model"), "care_model",
+                        "Care model", CARE_MODEL_COLOURS)
+    with right:
+        st.subheader("By NHS England region (2015)")
+        st.caption("A footprint that crosses a regional border counts in each region for the people living there.")
+        chart_and_table(coverage_by(atlas, current.frame, current.footprints, "nhs_regions"), "nhs_regions",
+                        "NHS region", None)
+
+    st.subheader("Places in more than one programme")
+    places = multi_programme_places(atlas, current.frame, current.footprints)
+    if places.empty:
+        st.info("No district has both a vanguard and an integration pioneer among the sites shown.")
+    else:
+        in_both = int(places.iloc[:, -1].sum())
+        st.markdown(f"**{len(places)} districts** have people covered by both programmes: **{in_both:,}** people "
+                    f"({in_both / common.england():.2%} of England).")
+        bars = alt.Chart(places).mark_bar(color="#CC79A7").encode(
+            x=alt.X(f"{places.columns[-1]}:Q", title="People in more than one programme"),
+            y=alt.Y("district:N", sort="-x", title=None),
+            tooltip=["district", "programmes", "sites", alt.Tooltip(f"{places.columns[-1]}:Q", format=",")],
+        ).properties(height=32 * len(places) + 20)
+        st.altair_chart(bars, width="stretch")
+        st.dataframe(places, hide_index=True, width="stretch", column_config={
+            "district": "District", "programmes": "Programmes", "sites": "Sites",
+            places.columns[-1]: st.column_config.NumberColumn("People in more than one programme",
+                                                              format="localized")})
+    pairs = overlapping_sites(atlas, current.frame, current.footprints)
+    if not pairs.empty:
+        st.subheader("Sites whose footprints overlap")
+        st.dataframe(pairs, hide_index=True, width="stretch", column_config={
+            "population_in_overlap": st.column_config.NumberColumn("People in the overlap", format="localized")})
+common.attribution_caption()

@@ -1,0 +1,103 @@
+"""Geocode a list: upload a CSV of sites, geocode it like the bundled lists, review, map and download."""
+
+from pathlib import PurePath
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import export, mapping
+from geo.csvin import MAX_BYTES, SiteFileError, read_site_csv
+from geo.geocoder import OUTPUT_COLUMNS, Geocoder
+from geo.sources import ATTRIBUTION
+from pages import common
+
+TEMPLATE = (
+    "site_name,lead_organisation,areas,postcode\r\n"
+    "Wirral Health and Social Care Economy,,,\r\n"
+    "Whitstable Medical Practice,,,\r\n"
+    "Salford Royal Foundation Trust (FT),,,\r\n"
+    "My own site,,ccg:12F;lad:E08000015,\r\n"
+)
+ROW_KEY = "row"
+
+
+@st.cache_resource(show_spinner="Loading the gazetteer...")
+def geocoder() -> Geocoder:
+    """One geocoder per server (its gazetteer takes a moment to build)."""
+    return Geocoder(common.atlas())
+
+
+@st.cache_data(show_spinner="Geocoding your list...", max_entries=8)
+def geocode(data: bytes) -> tuple[pd.DataFrame, list[frozenset[str]], dict[int, dict]]:
+    """Read and geocode an uploaded file: rows, footprints and map geometry by row number.
+
+    Raises SiteFileError with what to fix. A column of the user's that shares a name with a
+    geocoding column is kept, renamed "... (yours)", so nothing uploaded is lost.
+    """
+    frame = read_site_csv(data)
+    clash = {c: f"{c} (yours)" for c in frame.columns if c in OUTPUT_COLUMNS or c == ROW_KEY}
+    result, sets = geocoder().geocode_frame(frame.rename(columns=clash))
+    result.insert(0, ROW_KEY, range(1, len(result) + 1))
+    footprints = {int(r): s for r, s in zip(result[ROW_KEY], sets, strict=True) if s}
+    return result, sets, mapping.footprint_geometries(common.atlas(), footprints)
+
+
+st.title("Geocode a list")
+st.markdown(
+    "Upload a CSV with one row per site and a **`site_name`** column (a place, CCG, trust or GP practice "
+    "name, as printed). Optional columns help: `lead_organisation`, `areas` (codes such as `ccg:12F` or "
+    "`lad:E08000015`, separated by `;`), `postcode`, `lat` and `lon`. Any other columns are kept as they are. "
+    "The sites are geocoded with the same geocoder as the bundled lists; every row of your file comes back, "
+    "in order, with the geocoding columns added. Nothing is stored: the file stays in this session."
+)
+st.download_button("Download a template CSV", TEMPLATE.encode("utf-8"), file_name="site-list-template.csv",
+                   mime="text/csv", icon=":material/description:", on_click="ignore")
+upload = st.file_uploader(f"Your site list (CSV, up to {MAX_BYTES // 1_000_000} MB)", key="geocode_upload",
+                          help="UTF-8, Windows-1252 or UTF-16; commas, semicolons or tabs.")
+if upload is None:
+    st.stop()
+
+try:
+    result, sets, geometries = geocode(upload.getvalue())
+except SiteFileError as problem:
+    st.error(f"Could not read {common.md(upload.name)}: {common.md(problem)}.", icon=":material/error:")
+    st.stop()
+
+counts = result["status"].value_counts()
+cols = st.columns(4)
+cols[0].metric("Rows", len(result))
+for col, status in zip(cols[1:], ("matched", "ambiguous", "unmatched"), strict=True):
+    col.metric(status.capitalize(), int(counts.get(status, 0)))
+people = common.union_population(common.atlas(), sets)
+st.caption(f"People covered by the matched footprints together (each person once): {people:,} "
+           f"({people / common.england():.1%} of England).")
+
+shown = ["row", "site_name", "status", "method", "score", "footprint_level", "ccg_names", "lad_names",
+         "nhs_regions", "population", "note"]
+config = {"population": st.column_config.NumberColumn("population", format="localized"),
+          "score": st.column_config.NumberColumn("score", format="%.0f")}
+for status, title, extra in (("matched", "Matched", []), ("ambiguous", "Ambiguous: pick from the candidates",
+                                                          ["candidates"]),
+                             ("unmatched", "Not matched", ["candidates"])):
+    part = result[result["status"] == status]
+    if part.empty:
+        continue
+    st.subheader(f"{title} ({len(part)})")
+    columns = [c for c in shown + extra if c in part]
+    st.dataframe(part[columns], hide_index=True, width="stretch", column_config=config, key=f"geocode_{status}")
+if counts.get("ambiguous", 0) or counts.get("unmatched", 0):
+    st.caption("To settle a row, add an `areas` value (for example `ccg:12F`), a postcode, or a fuller name, "
+               "and upload the file again.")
+
+stem = PurePath(upload.name).stem or "sites"
+st.download_button(f"Download all {len(result)} rows, geocoded (CSV)", export.to_safe_csv(result, ATTRIBUTION),
+                   file_name=export.export_name(f"geocoded {stem}", [], "csv"), mime="text/csv",
+                   icon=":material/download:", key="geocode_csv", on_click="ignore")
+
+st.subheader("On the map")
+mapped = result.assign(display_name=result["site_name"])
+folium_map = mapping.build_map(mapped, geometries, key=ROW_KEY, asset_base=common.asset_base(),
+                               outlines={"nhs_region": common.outline("nhs_region")})
+st_folium(folium_map, key="geocode_map", height=520, use_container_width=True, returned_objects=[])
+common.attribution_caption()

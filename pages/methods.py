@@ -1,0 +1,77 @@
+"""Data and methods: sources with vintage and attribution, the data model, limitations, region checks."""
+
+import streamlit as st
+
+from geo.config import PROJECT_ROOT
+from geo.lsoa import POPULATION_BASIS
+from geo.sources import SOURCES
+from pages import common
+
+SITES_README = PROJECT_ROOT / "data" / "sites" / "README.md"
+
+
+def reconciliation_notes() -> str:
+    """The 'How the seed list was reconciled' section of data/sites/README.md (the project's own text)."""
+    text = SITES_README.read_text(encoding="utf-8")
+    start = text.find("## How the seed list was reconciled")
+    if start < 0:
+        return "See data/sites/README.md."
+    body = text[start:].split("\n", 1)[1]
+    end = body.find("\n## ")
+    return body if end < 0 else body[:end]
+
+
+st.title("Data and methods")
+
+st.header("The data model")
+st.markdown(
+    "Every area is a set of England's 32,844 **Lower Layer Super Output Areas** (LSOAs, 2011). Each LSOA carries "
+    "its 2015 local authority district, upper-tier authority, CCG, NHS England local office and region, and a "
+    "mid-2015 population. Every boundary layer (209 CCGs, 326 districts, 152 upper-tier authorities, 13 local "
+    "offices, 4 regions) is a dissolve of whole LSOAs, so the layers agree exactly.\n\n"
+    "A site's **footprint** is the set of LSOAs of the areas the geocoder resolved its name to. The population "
+    "covered by a site is the sum over its LSOAs; the population of a group of sites is the sum over the "
+    "**union** of their LSOAs, so a person living where two sites overlap counts once. The map draws each "
+    "footprint simplified (about 250 m) for speed; the GeoJSON export carries the full-resolution outline."
+)
+st.subheader("Population basis")
+st.markdown(common.md(POPULATION_BASIS))
+
+st.header("Sources")
+st.caption("Government data is under the Open Government Licence v3.0; the project's own files are MIT-licensed.")
+st.markdown("\n".join(
+    f"- **{common.md(s.name)}** ({common.md(s.vintage)}), for {common.md(s.used_for)}.  \n"
+    f"  _{common.md(s.attribution)}_" for s in SOURCES))
+
+st.header("How the seed list was reconciled")
+st.markdown(reconciliation_notes())
+
+st.header("Known limitations")
+st.markdown(
+    "- **Footprints are approximations.** Announcements named places, CCGs, trusts, GP practices and brands, "
+    "not boundaries. A trust is placed by the CCG within the district of its headquarters; GP practices by "
+    "their CCG within their district, with their registered list as the population. The geocoder's method, "
+    "score and note for each site are on the Sites page.\n"
+    "- **2015 geography.** CCGs are those of April 2015; names from 2013 documents are mapped to their 2015 "
+    "areas (three CCGs merged into Newcastle Gateshead in April 2015).\n"
+    "- **Residents, not patients.** Population is mid-2015 residents of the footprint (see the basis above), "
+    "except where a footprint is a set of practices.\n"
+    "- **First waves only.** The 29 first-wave vanguards (March 2015) and the 14 first-wave integration "
+    "pioneers (November 2013); later waves and the acute care collaboration vanguards are not in the lists.\n"
+    "- **Small-area figures.** ONS asks that small-area estimates be rounded to the nearest 100 when quoted.\n"
+    "- **Map detail.** The map's outlines are simplified and tiles are off unless the server sets "
+    "`ATLAS_TILES`; the map needs no internet."
+)
+
+st.header("Sites whose announced region differs from their footprint's")
+frame, _footprints = common.sites()
+checks = frame[frame["region_check"].fillna("").astype(str).str.strip() != ""]
+if checks.empty:
+    st.info("Every site's announced (or inferred) NHS region agrees with its footprint's.")
+else:
+    st.dataframe(checks[["display_name", "programme", "region_announced", "region_inferred", "nhs_regions",
+                         "region_check"]], hide_index=True, width="stretch",
+                 column_config={"display_name": "Site", "programme": "Programme",
+                                "region_announced": "Region printed", "region_inferred": "Region inferred",
+                                "nhs_regions": "Region of the footprint", "region_check": "Check"})
+common.attribution_caption()

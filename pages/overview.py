@@ -1,0 +1,43 @@
+"""Overview: what the atlas is, headline numbers for the current filters, and the way in."""
+
+import streamlit as st
+
+from pages import common
+
+current = common.view()
+st.title("NHS integration atlas")
+st.markdown(
+    "Where England's 2015 **new care model vanguards** and the 2013 health and social care **integration "
+    "pioneers** were, which care model each tested, how many people lived in the areas they covered, and "
+    "which places took part in more than one programme. Every footprint is drawn on the CCG and local "
+    "authority geography of 2015, built from 32,844 small areas (LSOAs)."
+)
+if not current.filters.is_default():
+    st.caption("For the current filters: " + common.md(", ".join(current.filters.describe())))
+
+people = common.union_people(current)
+with_footprint = sum(1 for s in current.lsoa_sets() if s)
+cols = st.columns(4)
+cols[0].metric("Sites", f"{len(current.frame)} of {current.total}")
+cols[1].metric("Footprints on the map", with_footprint,
+               help="Sites whose area the geocoder could place. The rest are listed on Sites.")
+cols[2].metric("People covered", common.people(people),
+               help="Mid-2015 residents of all footprints together; a person in two footprints counts once.")
+cols[3].metric("Share of England", f"{people / common.england():.1%}")
+
+st.subheader("Explore")
+left, right = st.columns(2)
+with left:
+    st.page_link("pages/map.py", label="Map: footprints by care model; click one for its details",
+                 icon=":material/map:")
+    st.page_link("pages/sites.py", label="Sites: the table, with CSV and GeoJSON downloads",
+                 icon=":material/table:")
+    st.page_link("pages/coverage.py", label="Coverage: people covered by care model and region, and overlaps",
+                 icon=":material/groups:")
+with right:
+    st.page_link("pages/geocode.py", label="Geocode a list: bring your own CSV of sites",
+                 icon=":material/upload_file:")
+    st.page_link("pages/methods.py", label="Data and methods: sources, population basis, limitations",
+                 icon=":material/menu_book:")
+st.caption("Use the filters in the sidebar on any page; the page address keeps them, so you can share a view.")
+common.attribution_caption()

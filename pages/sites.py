@@ -1,0 +1,59 @@
+"""Sites: the filtered table, with its geocoding status, and downloads of exactly those rows."""
+
+import streamlit as st
+
+from geo import export
+from geo.sources import ATTRIBUTION
+from pages import common
+
+COLUMNS = {
+    "display_name": st.column_config.TextColumn("Site", width="medium"),
+    "programme": "Programme",
+    "care_model": "Care model",
+    "nhs_regions": "NHS region (footprint)",
+    "population": st.column_config.NumberColumn("Population covered", format="localized",
+                                                help="Mid-2015 residents of the footprint"),
+    "status": st.column_config.TextColumn("Geocoding status", help="matched, ambiguous or unmatched"),
+    "method": "Method",
+    "score": st.column_config.NumberColumn("Score", format="%.0f"),
+    "footprint_level": "Footprint",
+    "lead_organisation": "Lead organisation",
+    "ccg_names": "CCGs (2015)",
+    "lad_names": "Local authorities",
+    "announced": "Announced",
+    "site_id": "Site id",
+}
+
+current = common.view()
+st.title("Sites")
+words = current.filters.describe()
+st.caption(f"{len(current.frame)} of {current.total} sites" + (": " + common.md(", ".join(words)) if words else "."))
+table = current.frame[[c for c in COLUMNS if c in current.frame]]
+st.dataframe(table, column_config=COLUMNS, hide_index=True, width="stretch", key="sites_table")
+
+counts = current.frame["status"].value_counts()
+st.caption("Geocoding: " + ", ".join(f"{counts.get(s, 0)} {s}" for s in ("matched", "ambiguous", "unmatched")))
+
+kind = "nhs-integration-sites" if len(current.filters.programmes) != 1 else current.filters.programmes[0] + "-sites"
+csv_name = export.export_name(kind, words, "csv")
+geojson_name = export.export_name(kind, words, "geojson")
+rows = current.frame.reset_index(drop=True)
+footprints = {s: current.footprints.get(s, frozenset()) for s in rows["site_id"]}
+
+
+def _geojson() -> str:
+    """Built only when the user asks for it (the footprints are the heavy part)."""
+    return export.to_geojson_export(rows, footprints, common.atlas(), ATTRIBUTION)
+
+
+left, right = st.columns(2)
+left.download_button(f"Download these {len(rows)} rows as CSV", export.to_safe_csv(rows, ATTRIBUTION),
+                     file_name=csv_name, mime="text/csv", icon=":material/download:", key="download_csv",
+                     on_click="ignore")
+right.download_button(f"Download these {len(rows)} footprints as GeoJSON", _geojson, file_name=geojson_name,
+                      mime="application/geo+json", icon=":material/download:", key="download_geojson",
+                      on_click="ignore")
+st.caption(f"Files: {common.md(csv_name)} and {common.md(geojson_name)}. The CSV starts with the attribution "
+           "lines (each beginning with #); text that a spreadsheet could run as a formula starts with an "
+           "apostrophe. Footprints in the GeoJSON are full-resolution dissolves of their LSOAs (WGS84).")
+common.attribution_caption()

@@ -1,0 +1,206 @@
+"""Every page under Streamlit's AppTest: runs cleanly, follows the shared filters, reads and checks the URL.
+
+The folium map itself is a component AppTest cannot look inside; clicks, downloads and the
+drawn footprints are checked in a real browser in test_browser.py.
+
+One shim: AppTest (Streamlit 1.67) builds a fresh ``PagesManager`` for every run, and because
+this app keeps its pages in a folder called ``pages/`` it then falls back to the old
+folder-of-pages mode on every run after the first, running the page file without ``app.py``
+(no sidebar, no filters). The real server decides once: the first ``st.navigation`` call sets
+``PagesManager.uses_pages_directory = False`` for good. The ``app`` fixture restores exactly
+that server behaviour; nothing of the app itself is replaced.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+PAGES = ["pages/overview.py", "pages/map.py", "pages/sites.py", "pages/coverage.py", "pages/geocode.py",
+         "pages/methods.py"]
+TOTAL = 43
+
+
+@pytest.fixture
+def app(cache_dir, monkeypatch):
+    """A fresh session of the app (the data caches are shared across sessions, as in a server)."""
+    original = PagesManager.__init__
+
+    def as_the_server_does(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False  # what st.navigation sets on the server's first run
+
+    monkeypatch.setattr(PagesManager, "__init__", as_the_server_does)
+
+    def start(page: str = "pages/overview.py", **params: str | list[str]) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=120)
+        for key, value in params.items():
+            at.query_params[key] = value
+        if page != "pages/overview.py":
+            at.switch_page(page)  # each page's url_path is its file name, so this works before a first run
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+    return start
+
+
+def sidebar_count(at: AppTest) -> str:
+    return next(m.value for m in at.sidebar.markdown if "sites** match" in m.value)
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def what_is_shown(at: AppTest) -> tuple:
+    """Metrics, table sizes and captions of the main area: what a filter should change."""
+    return (tuple((m.label, m.value) for m in at.metric), tuple(d.value.shape for d in at.dataframe),
+            tuple(c.value for c in at.main.caption))
+
+
+def test_sidebar_filters_and_count_on_the_landing_page(app):
+    at = app()
+    assert sidebar_count(at) == f"**{TOTAL} of {TOTAL} sites** match."
+    assert [w.label for w in at.sidebar.multiselect] == ["Programme", "Care model", "NHS England region (2015)"]
+    assert at.sidebar.slider[0].value == (0, 2100) and at.sidebar.text_input[0].value == ""
+    at.sidebar.multiselect[0].set_value(["Integration pioneer"]).run()
+    assert not at.exception and metric(at, "Sites") == f"14 of {TOTAL}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_and_follows_the_filters(app, page):
+    at = app(page)
+    assert sidebar_count(at) == f"**{TOTAL} of {TOTAL} sites** match."
+    before = what_is_shown(at)
+    at.multiselect(key="programme").set_value(["Integration pioneer"]).run()
+    assert not at.exception
+    assert sidebar_count(at) == f"**14 of {TOTAL} sites** match."
+    if page not in ("pages/geocode.py", "pages/methods.py"):  # those two do not depend on the filters
+        assert what_is_shown(at) != before
+    at.text_input(key="q").set_value("no site is called this").run()
+    assert not at.exception and sidebar_count(at) == f"**0 of {TOTAL} sites** match."
+
+
+def test_overview_headlines_follow_the_filters(app):
+    at = app()
+    assert metric(at, "Sites") == f"{TOTAL} of {TOTAL}"
+    everyone = metric(at, "Share of England")
+    at.text_input(key="q").set_value("Sunderland").run()
+    assert metric(at, "Sites") == f"1 of {TOTAL}" and metric(at, "Footprints on the map") == "1"
+    assert float(metric(at, "Share of England").rstrip("%")) < float(everyone.rstrip("%"))
+
+
+def test_url_parameters_seed_the_filters(app):
+    at = app("pages/map.py", programme="Vanguard", model=["PACS", "MCP"], q="")
+    assert at.multiselect(key="programme").value == ["Vanguard"]
+    assert at.multiselect(key="model").value == ["PACS", "MCP"]
+    assert sidebar_count(at) == f"**23 of {TOTAL} sites** match."
+    assert metric(at, "Footprints drawn") == "23 of 23"
+    assert not at.warning
+
+
+def test_population_range_from_the_url(app):
+    at = app("pages/sites.py", pop=["300", "2100"])
+    assert at.slider(key="pop").value == (300, 2100)
+    table = at.dataframe[0].value
+    assert 0 < len(table) < TOTAL and (table["population"] >= 300_000).all()
+
+
+@pytest.mark.parametrize("page", ["pages/overview.py", "pages/map.py", "pages/coverage.py"])
+def test_bad_url_values_give_a_notice_not_an_error(app, page):
+    at = app(page, programme=["Vanguard", "<script>alert(1)</script>"], region="Atlantis", pop="lots",
+             colour="red")
+    notices = " ".join(w.value for w in at.warning)
+    assert "not a known programme" in notices and "'<script>alert(1)</script>'" in notices
+    assert "not a known NHS region" in notices and "pop='lots'" in notices and "'colour'" in notices
+    # the good value is kept, the bad ones are ignored
+    assert at.multiselect(key="programme").value == ["Vanguard"] and at.multiselect(key="region").value == []
+    assert at.slider(key="pop").value == (0, 2100)
+    assert sidebar_count(at) == f"**29 of {TOTAL} sites** match."
+    # the notice stays on a rerun and goes once the user changes a filter
+    at.run()
+    assert len(at.warning) == 4
+    at.multiselect(key="model").set_value(["PACS"]).run()
+    assert not at.exception and not at.warning
+
+
+def test_clear_filters_resets_every_filter(app):
+    at = app("pages/sites.py", programme="Vanguard", q="Wirral", pop=["100", "500"])
+    assert sidebar_count(at) == f"**1 of {TOTAL} sites** match."
+    at.button[0].click().run()
+    assert not at.exception and sidebar_count(at) == f"**{TOTAL} of {TOTAL} sites** match."
+    assert at.text_input(key="q").value == "" and at.multiselect(key="programme").value == []
+    assert at.slider(key="pop").value == (0, 2100) and len(at.dataframe[0].value) == TOTAL
+
+
+def test_sites_table_shows_the_filtered_rows_with_status_and_both_downloads(app):
+    at = app("pages/sites.py", region="London")
+    table = at.dataframe[0].value
+    assert sidebar_count(at) == f"**{len(table)} of {TOTAL} sites** match."
+    assert set(table["nhs_regions"]) == {"London"} and "status" in table
+    labels = [b.label for b in at.get("download_button")]
+    assert f"Download these {len(table)} rows as CSV" in labels
+    assert f"Download these {len(table)} footprints as GeoJSON" in labels
+
+
+def test_coverage_counts_each_person_once(app):
+    at = app("pages/coverage.py")
+    by_model, by_region = at.dataframe[0].value, at.dataframe[1].value
+    total = int(metric(at, "People covered (each once)").replace(",", ""))
+    assert by_model["sites"].sum() == TOTAL
+    assert by_region["population"].sum() == total  # regions partition the people covered
+    assert by_model["population"].sum() >= total  # care models overlap (pioneers contain vanguards)
+    assert "Places in more than one programme" in [h.value for h in at.subheader]
+
+
+def test_methods_lists_sources_basis_and_region_mismatches(app):
+    from geo.lsoa import POPULATION_BASIS
+    from pages.common import md
+
+    at = app("pages/methods.py")
+    text = " ".join(m.value for m in at.markdown)
+    assert "Martin Chorley" in text and "SAPE18DT5" in text and "Morecambe Bay" in text
+    assert md(POPULATION_BASIS) in text
+    checks = at.dataframe[0].value
+    assert "East and North Hertfordshire" in " ".join(checks["display_name"])
+
+
+GOOD_CSV = (
+    "site_name,my_notes,status\r\n"
+    "Wirral Health and Social Care Economy,keep me,mine\r\n"
+    "\"=HYPERLINK(\"\"http://evil\"\")\",formula,\r\n"
+    "Sunderland,,\r\n"
+    "Zzyzx Qwerty Partnership,nonsense,\r\n"
+)
+
+
+def test_geocode_page_returns_every_uploaded_row(app):
+    at = app("pages/geocode.py")
+    at.file_uploader(key="geocode_upload").set_value(("mine.csv", GOOD_CSV.encode("utf-8"), "text/csv")).run()
+    assert not at.exception and not at.error
+    assert metric(at, "Rows") == "4"
+    statuses = sum(int(metric(at, s)) for s in ("Matched", "Ambiguous", "Unmatched"))
+    assert statuses == 4
+    shown = [d.value for d in at.dataframe]
+    assert sum(len(t) for t in shown) == 4
+    assert sorted(r for t in shown for r in t["row"]) == [1, 2, 3, 4]
+    assert any(b.label == "Download all 4 rows, geocoded (CSV)" for b in at.get("download_button"))
+
+
+@pytest.mark.parametrize(("name", "data", "says"), [
+    ("big.csv", b"site_name\n" + b"x" * 5_000_001, "limit is 5 MB"),
+    ("book.xlsx", b"PK\x03\x04" + b"\x00" * 100, "Excel workbook"),
+    ("picture.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "not a text file"),
+    ("names.csv", b"name,region\nWirral,North\n", "no 'site\\_name' column"),
+    ("empty.csv", b"", "empty"),
+])
+def test_geocode_page_says_what_to_fix_in_a_bad_file(app, name, data, says):
+    at = app("pages/geocode.py")
+    at.file_uploader(key="geocode_upload").set_value((name, data, "text/csv")).run()
+    assert not at.exception
+    (error,) = at.error
+    assert says in error.value and "Could not read" in error.value
