@@ -7,9 +7,9 @@ import streamlit as st
 
 from pages import common
 
-# No page_icon: a material-icon favicon is fetched from Google's font servers, and the app must
-# make no request to the internet.
-st.set_page_config(page_title="NHS integration atlas", layout="wide")
+# The favicon is an emoji (drawn as an inline SVG): a ":material/...:" icon would be fetched from
+# Google's font servers, and the app makes no request to the internet.
+st.set_page_config(page_title="NHS integration atlas", page_icon="🗺️", layout="wide")
 
 PAGES = [
     st.Page("pages/overview.py", title="Overview", icon=":material/home:", url_path="overview", default=True),

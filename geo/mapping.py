@@ -55,6 +55,7 @@ _STYLE = """<style>
 .leaflet-container{background:#f7f7f4}
 .leaflet-control-layers{font:13px/1.5 sans-serif}
 .leaflet-control-attribution{font:11px/1.4 sans-serif}
+.leaflet-interactive:focus{outline:none}
 .atlas-legend{background:rgba(255,255,255,.93);padding:6px 9px;font:12px/1.5 sans-serif;color:#222;
  border-radius:4px;box-shadow:0 0 4px rgba(0,0,0,.35);max-width:260px}
 .atlas-legend b{display:block;margin-top:2px}

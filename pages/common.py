@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from geo import filters as flt
 from geo import mapping
@@ -91,6 +92,20 @@ class View:
         return [self.footprints.get(s, frozenset()) for s in self.frame["site_id"]]
 
 
+def ensure_app() -> None:
+    """Make sure this page runs inside app.py (filters, navigation), even from a deep link.
+
+    Streamlit still honours its old folder-of-pages mode when a ``pages/`` folder sits beside the
+    entry point: until some session has run ``st.navigation``, a link straight to ``/map`` on a
+    freshly started server runs ``pages/map.py`` on its own, without app.py, its sidebar or its
+    filters. ``st.navigation`` switches that mode off for good; here we do the same and rerun, so
+    the link is served through app.py with its filters from the URL.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def current_filters() -> flt.Filters:
     """The filters as the sidebar widgets hold them now."""
     state = st.session_state
@@ -103,6 +118,7 @@ def current_filters() -> flt.Filters:
 
 def view() -> View:
     """The bundled sites that pass the current filters."""
+    ensure_app()
     frame, footprints = sites()
     chosen = current_filters()
     shown = flt.apply_filters(frame, chosen, site_regions())

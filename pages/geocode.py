@@ -43,13 +43,15 @@ def geocode(data: bytes) -> tuple[pd.DataFrame, list[frozenset[str]], dict[int, 
     return result, sets, mapping.footprint_geometries(common.atlas(), footprints)
 
 
+common.ensure_app()
 st.title("Geocode a list")
 st.markdown(
     "Upload a CSV with one row per site and a **`site_name`** column (a place, CCG, trust or GP practice "
     "name, as printed). Optional columns help: `lead_organisation`, `areas` (codes such as `ccg:12F` or "
     "`lad:E08000015`, separated by `;`), `postcode`, `lat` and `lon`. Any other columns are kept as they are. "
     "The sites are geocoded with the same geocoder as the bundled lists; every row of your file comes back, "
-    "in order, with the geocoding columns added. Nothing is stored: the file stays in this session."
+    "in order, with the geocoding columns added. Nothing is stored: the file stays in this session. "
+    "(The sidebar filters apply to the bundled sites, not to your list.)"
 )
 st.download_button("Download a template CSV", TEMPLATE.encode("utf-8"), file_name="site-list-template.csv",
                    mime="text/csv", icon=":material/description:", on_click="ignore")

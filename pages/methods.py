@@ -21,6 +21,7 @@ def reconciliation_notes() -> str:
     return body if end < 0 else body[:end]
 
 
+common.ensure_app()
 st.title("Data and methods")
 
 st.header("The data model")

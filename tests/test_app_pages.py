@@ -3,12 +3,8 @@
 The folium map itself is a component AppTest cannot look inside; clicks, downloads and the
 drawn footprints are checked in a real browser in test_browser.py.
 
-One shim: AppTest (Streamlit 1.67) builds a fresh ``PagesManager`` for every run, and because
-this app keeps its pages in a folder called ``pages/`` it then falls back to the old
-folder-of-pages mode on every run after the first, running the page file without ``app.py``
-(no sidebar, no filters). The real server decides once: the first ``st.navigation`` call sets
-``PagesManager.uses_pages_directory = False`` for good. The ``app`` fixture restores exactly
-that server behaviour; nothing of the app itself is replaced.
+A deep link to a page used to run that page without app.py (see ``pages.common.ensure_app``);
+running pages directly with ``switch_page`` before a first run checks that this cannot happen.
 """
 
 from __future__ import annotations
@@ -16,7 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -26,16 +21,8 @@ TOTAL = 43
 
 
 @pytest.fixture
-def app(cache_dir, monkeypatch):
+def app(cache_dir):
     """A fresh session of the app (the data caches are shared across sessions, as in a server)."""
-    original = PagesManager.__init__
-
-    def as_the_server_does(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False  # what st.navigation sets on the server's first run
-
-    monkeypatch.setattr(PagesManager, "__init__", as_the_server_does)
-
     def start(page: str = "pages/overview.py", **params: str | list[str]) -> AppTest:
         at = AppTest.from_file(APP, default_timeout=120)
         for key, value in params.items():

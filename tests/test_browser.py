@@ -1,0 +1,319 @@
+"""The atlas in a real browser: Debian's Chromium, driven by Playwright, against `streamlit run`.
+
+No request may leave 127.0.0.1: every other request is blocked and recorded, and each test
+checks that none was made. Screenshots of every page go to test-output/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from geo import filters as flt
+from geo.assets import install_static
+from geo.export import FORMULA_STARTS
+from geo.sites import bundled_sites
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "test-output"
+CHROMIUM = "/usr/bin/chromium"
+TOTAL = 43
+FOLIUM = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(cache_dir):
+    """`streamlit run app.py` on a free port of 127.0.0.1, ready once /_stcore/health answers."""
+    install_static()
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("ATLAS_TILES", "ATLAS_TILES_ATTR")}
+    OUT.mkdir(exist_ok=True)
+    log = (OUT / "streamlit-server.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as reply:
+                if reply.status == 200:
+                    break
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(f"streamlit did not start; see {OUT / 'streamlit-server.log'}")
+        time.sleep(0.3)
+    yield base
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM,
+                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    """A page that may only talk to the app; anything else is blocked and must not happen."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    outside: list[str] = []
+
+    def guard(route):
+        if urlparse(route.request.url).hostname == "127.0.0.1" or route.request.url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    tab = context.new_page()
+    tab.set_default_timeout(30_000)
+    yield tab
+    context.close()
+    assert outside == [], f"the app reached for the internet: {outside}"
+
+
+@pytest.fixture(scope="module")
+def sites(atlas):
+    return bundled_sites(atlas)
+
+
+def expected_ids(sites, filters: flt.Filters) -> list[str]:
+    frame, _footprints = sites
+    return list(flt.apply_filters(frame, filters)["site_id"])
+
+
+def drawn(sites, filters: flt.Filters) -> int:
+    _frame, footprints = sites
+    return sum(1 for s in expected_ids(sites, filters) if footprints.get(s))
+
+
+def sidebar_count(tab) -> str:
+    return tab.locator('[data-testid="stSidebar"] strong').filter(has_text="sites").first.inner_text()
+
+
+def settle(tab) -> None:
+    """Wait until Streamlit has finished the current run."""
+    tab.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+
+
+def screenshot(tab, name: str) -> None:
+    """A full-page screenshot: Streamlit scrolls inside its main area, so grow the window to fit it."""
+    settle(tab)
+    height = tab.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    tab.set_viewport_size({"width": 1400, "height": max(1000, int(height) + 40)})
+    time.sleep(0.5)
+    tab.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
+    tab.set_viewport_size({"width": 1400, "height": 1000})
+
+
+def footprints_on_map(tab):
+    return tab.frame_locator(FOLIUM).locator("path.atlas-footprint")
+
+
+def wait_for_count(locator, count: int) -> None:
+    deadline = time.monotonic() + 30
+    while locator.count() != count:
+        if time.monotonic() > deadline:
+            assert locator.count() == count
+        time.sleep(0.2)
+
+
+def grid_rows(tab) -> int:
+    """Rows of the first data table, from its accessibility grid (header excluded)."""
+    return int(tab.locator('[data-testid="stDataFrame"] [role="grid"]').first.get_attribute("aria-rowcount")) - 1
+
+
+def wait_for_grid_rows(tab, rows: int) -> None:
+    """Wait until the table shows ``rows`` rows (it redraws a moment after the script run)."""
+    tab.wait_for_function(
+        "n => { const g = document.querySelector('[data-testid=\"stDataFrame\"] [role=\"grid\"]');"
+        " return g && Number(g.getAttribute('aria-rowcount')) === n + 1; }", arg=rows, timeout=30_000)
+
+
+def read_csv_export(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    notes = [r[0] for r in rows if len(r) == 1 and r[0].startswith("#")]
+    header, body = rows[len(notes)], rows[len(notes) + 1:]
+    return notes, [dict(zip(header, r, strict=True)) for r in body]
+
+
+def assert_formula_safe(records: list[dict[str, str]]) -> None:
+    for record in records:
+        for value in record.values():
+            assert not value.startswith(FORMULA_STARTS), value
+
+
+@pytest.mark.parametrize(("query", "filters"), [
+    ("", flt.Filters()),
+    ("?programme=Vanguard&model=MCP", flt.Filters(programmes=("Vanguard",), care_models=("MCP",))),
+])
+def test_map_draws_one_footprint_per_filtered_site(page, server, sites, query, filters):
+    page.goto(f"{server}/map{query}")
+    expected = drawn(sites, filters)
+    assert 0 < expected <= len(expected_ids(sites, filters))
+    wait_for_count(footprints_on_map(page), expected)
+    assert page.get_by_text(f"{expected} of {len(expected_ids(sites, filters))}").first.is_visible()
+    legend = page.frame_locator(FOLIUM).locator(".atlas-legend")
+    assert "Care model" in legend.inner_text()
+    if not query:
+        screenshot(page, "map")
+
+
+def test_clicking_a_footprint_shows_its_details(page, server, sites):
+    frame, _footprints = sites
+    (site_id,) = expected_ids(sites, flt.Filters(search="Sunderland"))
+    name = frame.set_index("site_id").loc[site_id, "display_name"]
+    page.goto(f"{server}/map?q=Sunderland")
+    wait_for_count(footprints_on_map(page), 1)
+    assert page.get_by_text("Click a footprint").is_visible()
+    footprints_on_map(page).first.click()
+    page.get_by_text("Name as announced").wait_for()
+    main = page.locator('[data-testid="stMain"]')
+    assert main.get_by_role("heading", name=name).is_visible()
+    details = main.inner_text()
+    assert "Population covered" in details and "Geocoding" in details and "CCGs (2015)" in details
+    screenshot(page, "map-site-details")
+
+
+def test_changing_a_filter_updates_the_url_and_the_count(page, server, sites):
+    page.goto(f"{server}/sites")
+    page.get_by_text(f"{TOTAL} of {TOTAL} sites").first.wait_for()
+    wait_for_grid_rows(page, TOTAL)
+    page.get_by_role("combobox", name="Programme").click()
+    page.get_by_role("option", name="Integration pioneer").click()
+    page.keyboard.press("Escape")
+    expected = len(expected_ids(sites, flt.Filters(programmes=("Integration pioneer",))))
+    page.get_by_text(f"{expected} of {TOTAL} sites").first.wait_for()
+    page.wait_for_url("**programme=Integration+pioneer**")
+    assert parse_qs(urlparse(page.url).query) == {"programme": ["Integration pioneer"]}
+    assert sidebar_count(page) == f"{expected} of {TOTAL} sites"
+    wait_for_grid_rows(page, expected)
+    # the link is the view: opening it fresh gives the same filtered page
+    page.goto(page.url)
+    page.get_by_text(f"{expected} of {TOTAL} sites").first.wait_for()
+    wait_for_grid_rows(page, expected)
+
+
+def test_sites_downloads_have_exactly_the_tables_rows(page, server, sites, tmp_path):
+    filters = flt.Filters(care_models=("MCP", "PACS"), regions=("North of England",))
+    ids = expected_ids(sites, filters)
+    page.goto(f"{server}/sites?model=MCP&model=PACS&region=North+of+England")
+    page.get_by_text(f"{len(ids)} of {TOTAL} sites").first.wait_for()
+    wait_for_grid_rows(page, len(ids))
+    shown = grid_rows(page)
+    screenshot(page, "sites")
+    with page.expect_download() as caught:
+        page.get_by_role("button", name="rows as CSV").click()
+    download = caught.value
+    assert download.suggested_filename.startswith("nhs-integration-sites_mcp_pacs_north-of-england_")
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    notes, records = read_csv_export(path)
+    assert len(records) == shown and [r["site_id"] for r in records] == ids
+    assert any("Martin Chorley" in n for n in notes)
+    assert_formula_safe(records)
+    with page.expect_download() as caught:
+        page.get_by_role("button", name="footprints as GeoJSON").click()
+    geojson = json.loads(Path(caught.value.path()).read_text(encoding="utf-8"))
+    assert [f["properties"]["site_id"] for f in geojson["features"]] == ids
+    assert geojson["attribution"] and all(f["geometry"] for f in geojson["features"])
+
+
+UPLOAD = [
+    ("Wirral Health and Social Care Economy", "a"),
+    ("=HYPERLINK(\"http://example.invalid\",\"click\")", "formula"),
+    ("Whitstable Medical Practice", ""),
+    ("Zzyzx Qwerty Partnership", "nonsense"),
+    ("Sunderland", "+44 1234"),
+]
+
+
+def test_geocode_page_accepts_a_file_and_returns_one_row_per_input_row(page, server, tmp_path):
+    source = tmp_path / "my sites.csv"
+    with source.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["site_name", "my_column"])
+        writer.writerows(UPLOAD)
+    page.goto(f"{server}/geocode")
+    page.get_by_text("Your site list").wait_for()
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(source))
+    rows = page.locator('[data-testid="stMetric"]').filter(has_text="Rows")
+    rows.wait_for(timeout=60_000)
+    assert rows.locator('[data-testid="stMetricValue"]').inner_text() == str(len(UPLOAD))
+    page.frame_locator(FOLIUM).locator("path.atlas-footprint").first.wait_for()
+    screenshot(page, "geocode")
+    with page.expect_download() as caught:
+        page.get_by_role("button", name="geocoded (CSV)").click()
+    path = tmp_path / "geocoded.csv"
+    caught.value.save_as(path)
+    _notes, records = read_csv_export(path)
+    assert len(records) == len(UPLOAD)
+    assert [r["row"] for r in records] == [str(i) for i in range(1, len(UPLOAD) + 1)]
+    assert [r["my_column"].lstrip("'") for r in records] == [c for _, c in UPLOAD]
+    assert [r["site_name"].lstrip("'") for r in records] == [n for n, _ in UPLOAD]
+    assert {r["status"] for r in records} <= {"matched", "ambiguous", "unmatched"}
+    assert_formula_safe(records)
+
+
+def test_geocode_page_explains_a_bad_file(page, server, tmp_path):
+    source = tmp_path / "names.csv"
+    source.write_text("name,region\nWirral,North\n", encoding="utf-8")
+    page.goto(f"{server}/geocode")
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(source))
+    error = page.locator('[data-testid="stAlertContentError"]')
+    error.wait_for()
+    assert "site_name" in error.inner_text()
+
+
+@pytest.mark.parametrize(("path", "name", "wait_for"), [
+    ("", "overview", "People covered"),
+    ("/coverage", "coverage", "Places in more than one programme"),
+    ("/methods", "methods", "Known limitations"),
+    ("/geocode", "geocode-empty", "Your site list"),
+])
+def test_every_page_renders_offline(page, server, path, name, wait_for):
+    page.goto(f"{server}{path}")
+    page.get_by_text(wait_for).first.wait_for()
+    assert page.locator('[data-testid="stException"]').count() == 0
+    screenshot(page, name)
+
+
+def test_a_bad_link_shows_a_notice(page, server):
+    page.goto(f"{server}/map?programme=Vanguard&programme=Nope&pop=lots")
+    page.get_by_text("not a known programme").wait_for()
+    assert page.get_by_text("pop='lots'").is_visible()
+    assert sidebar_count(page) == f"29 of {TOTAL} sites"
+    assert page.locator('[data-testid="stException"]').count() == 0
