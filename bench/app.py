@@ -1,0 +1,194 @@
+"""Benchmark the atlas map: HTML size, server time of a filter change, and time to first paint.
+
+Prints each figure beside a naive baseline built in the same run: footprints dissolved from
+their LSOAs and CCG outlines at full resolution, with no simplification. Targets (issue 4):
+map HTML with all sites and CCG outlines <= 450 KB; median server time of a filter change on the
+map page <= 250 ms; `streamlit run` to map painted in Chromium <= 6 s.
+
+    .venv/bin/python bench/app.py [--changes 20] [--no-browser]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from geo import mapping  # noqa: E402
+from geo.assets import STATIC_DIR, install_static  # noqa: E402
+from geo.atlas import open_atlas  # noqa: E402
+from geo.sites import bundled_sites  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+TARGET_KB, TARGET_MS, TARGET_S = 450, 250, 6.0
+
+
+def naive_geometries(atlas, footprints) -> dict[str, dict]:
+    """Footprints dissolved from their LSOAs at full resolution (the baseline)."""
+    out = {}
+    for key, codes in footprints.items():
+        if codes:
+            shape = gpd.GeoSeries([atlas.footprint_polygon(codes)], crs=27700).to_crs(4326).iloc[0]
+            out[key] = json.loads(shapely.to_geojson(shapely.transform(shape, lambda xy: np.round(xy, 6))))
+    return out
+
+
+def naive_ccg_outlines(atlas) -> dict:
+    """Every CCG polygon at full resolution (the baseline's reference layer)."""
+    layer = atlas.layer("ccg").to_crs(4326)
+    return json.loads(layer[["code", "name", "geometry"]].to_json())
+
+
+def timed(fn, repeat: int) -> float:
+    """Median seconds of ``fn()`` over ``repeat`` calls."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def filter_changes(count: int) -> float:
+    """Median wall time of an AppTest rerun of the map page after a filter change (seconds)."""
+    from streamlit.testing.v1 import AppTest
+
+    settings = [("programme", ["Vanguard"]), ("programme", ["Integration pioneer"]), ("programme", []),
+                ("model", ["MCP"]), ("model", ["PACS", "MCP"]), ("model", []),
+                ("region", ["North of England"]), ("region", ["London", "South of England"]), ("region", []),
+                ("q", "Sunderland"), ("q", "health"), ("q", "")]
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.switch_page("pages/map.py").run()  # warm the caches, as a running server has them
+    times = []
+    for i in range(count):
+        key, value = settings[i % len(settings)]
+        widget = at.text_input(key=key) if key == "q" else at.multiselect(key=key)
+        widget.set_value(value)
+        start = time.perf_counter()
+        at.run()
+        times.append(time.perf_counter() - start)
+        if at.exception:
+            raise RuntimeError(at.exception[0].value)
+    return statistics.median(times)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def browser_times(sites_drawn: int, pages: dict[str, str]) -> dict[str, float]:
+    """Seconds from `streamlit run` to the map page painted, and to paint each standalone map page."""
+    from playwright.sync_api import sync_playwright
+
+    install_static()
+    bench_dir = STATIC_DIR / "bench"
+    bench_dir.mkdir(exist_ok=True)
+    for name, html in pages.items():
+        (bench_dir / f"{name}.html").write_text(html, encoding="utf-8")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    out: dict[str, float] = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM,
+                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+        start = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+                                 "--server.address", "127.0.0.1", "--server.headless", "true"],
+                                cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                env={k: v for k, v in os.environ.items() if k != "ATLAS_TILES"})
+        try:
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1):
+                        break
+                except OSError:
+                    if time.perf_counter() - start > 60:
+                        raise RuntimeError("streamlit did not start") from None
+                    time.sleep(0.05)
+            tab.goto(f"{base}/map")
+            paths = tab.frame_locator('iframe[title="streamlit_folium.st_folium"]').locator("path.atlas-footprint")
+            while paths.count() < sites_drawn:
+                if time.perf_counter() - start > 120:
+                    raise RuntimeError("the map did not paint")
+                time.sleep(0.05)
+            out["run_to_paint"] = time.perf_counter() - start
+            for name in pages:
+                fresh = browser.new_page(viewport={"width": 1400, "height": 1000})
+                begin = time.perf_counter()
+                fresh.goto(f"{base}/app/static/vendor/bench/{name}.html")
+                fresh.wait_for_function(f"() => document.querySelectorAll('path.{mapping.FOOTPRINT_CLASS}').length"
+                                        f" >= {sites_drawn}", timeout=120_000)
+                out[f"paint_{name}"] = time.perf_counter() - begin
+                fresh.close()
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+            browser.close()
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    args.add_argument("--changes", type=int, default=20, help="filter changes to time (default 20)")
+    args.add_argument("--no-browser", action="store_true", help="skip the Chromium timing")
+    opts = args.parse_args(argv)
+
+    atlas = open_atlas()
+    frame, footprints = bundled_sites(atlas)
+    start = time.perf_counter()
+    ours = mapping.footprint_geometries(atlas, footprints)
+    simplify_s = time.perf_counter() - start
+    outlines = {key: mapping.outline_geojson(atlas, key) for key in ("nhs_region", "ccg")}
+    start = time.perf_counter()
+    naive = naive_geometries(atlas, footprints)
+    naive_s = time.perf_counter() - start
+    naive_outlines = {"nhs_region": outlines["nhs_region"], "ccg": naive_ccg_outlines(atlas)}
+
+    def build(geoms, lines):
+        return mapping.map_html(mapping.build_map(frame, geoms, outlines=lines))
+
+    html_ours, html_naive = build(ours, outlines), build(naive, naive_outlines)
+    print(f"map of all {len(frame)} sites ({len(ours)} footprints) with CCG and NHS region outlines")
+    print(f"{'':46}{'atlas':>12}{'naive':>12}   target")
+    ok = len(html_ours) / 1024 <= TARGET_KB
+    print(f"{'map HTML size (KB)':46}{len(html_ours) / 1024:>12.0f}{len(html_naive) / 1024:>12.0f}"
+          f"   <= {TARGET_KB} {'ok' if ok else 'MISSED'}")
+    print(f"{'footprint geometry, once (s)':46}{simplify_s:>12.2f}{naive_s:>12.2f}   (cached per server)")
+    build_ours = timed(lambda: build(ours, outlines), 5) * 1000
+    build_naive = timed(lambda: build(naive, naive_outlines), 3) * 1000
+    print(f"{'build + render map HTML (ms)':46}{build_ours:>12.0f}{build_naive:>12.0f}   (part of a filter change)")
+
+    median_ms = filter_changes(opts.changes) * 1000
+    ok = median_ms <= TARGET_MS
+    print(f"{f'filter change, map page, median of {opts.changes} (ms)':46}{median_ms:>12.0f}{'':>12}"
+          f"   <= {TARGET_MS} {'ok' if ok else 'MISSED'}  (AppTest rerun, caches warm)")
+
+    if not opts.no_browser:
+        times = browser_times(len(ours), {"atlas": html_ours, "naive": html_naive})
+        ok = times["run_to_paint"] <= TARGET_S
+        print(f"{'streamlit run -> map painted (s)':46}{times['run_to_paint']:>12.2f}{'':>12}"
+              f"   <= {TARGET_S:g} {'ok' if ok else 'MISSED'}  (Chromium, cold server)")
+        print(f"{'standalone map HTML painted (s)':46}{times['paint_atlas']:>12.2f}{times['paint_naive']:>12.2f}"
+              "   (Chromium, same server)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
