@@ -177,10 +177,12 @@ def assert_formula_safe(records: list[dict[str, str]]) -> None:
 
 
 @pytest.mark.parametrize(("query", "filters"), [
-    ("", flt.Filters()),
     ("?programme=Vanguard&model=MCP", flt.Filters(programmes=("Vanguard",), care_models=("MCP",))),
+    ("", flt.Filters()),
 ])
 def test_map_draws_one_footprint_per_filtered_site(page, server, sites, query, filters):
+    # The first test opens a filtered /map on a freshly started server: a deep link must still
+    # run app.py, or the filters in the link would be ignored (see pages.common.ensure_app).
     page.goto(f"{server}/map{query}")
     expected = drawn(sites, filters)
     assert 0 < expected <= len(expected_ids(sites, filters))
@@ -206,6 +208,29 @@ def test_clicking_a_footprint_shows_its_details(page, server, sites):
     details = main.inner_text()
     assert "Population covered" in details and "Geocoding" in details and "CCGs (2015)" in details
     screenshot(page, "map-site-details")
+
+
+def test_panning_and_zooming_do_not_rerun_the_app(page, server):
+    sent: list[int] = []  # messages from the browser to the server; each rerun request is one
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(len(payload))))
+    page.goto(f"{server}/map?q=Sunderland")
+    wait_for_count(footprints_on_map(page), 1)
+    settle(page)
+    time.sleep(1)
+    before = len(sent)
+    page.frame_locator(FOLIUM).locator(".leaflet-control-zoom-out").click()
+    box = page.locator(FOLIUM).bounding_box()
+    page.mouse.move(box["x"] + 100, box["y"] + 300)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 180, box["y"] + 340, steps=10)
+    page.mouse.up()
+    page.frame_locator(FOLIUM).locator(".leaflet-control-zoom-in").click()
+    time.sleep(3)
+    assert len(sent) == before
+    # the same measure sees a click on a footprint, which must rerun to show the details
+    footprints_on_map(page).first.click()
+    page.get_by_text("Name as announced").wait_for()
+    assert len(sent) > before
 
 
 def test_changing_a_filter_updates_the_url_and_the_count(page, server, sites):
