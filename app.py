@@ -21,5 +21,11 @@ PAGES = [
 ]
 
 navigation = st.navigation(PAGES)
+try:
+    common.atlas()
+except FileNotFoundError as missing:  # no built cache: say how to build it rather than show a traceback
+    st.error(f"The geography cache is not built yet: {common.md(missing)}. Run `bash scripts/run.sh` or "
+             "`python -m geo build`, then reload this page.")
+    st.stop()
 common.sidebar_filters()
 navigation.run()

@@ -93,9 +93,20 @@ if counts.get("ambiguous", 0) or counts.get("unmatched", 0):
                "and upload the file again.")
 
 stem = PurePath(upload.name).stem or "sites"
-st.download_button(f"Download all {len(result)} rows, geocoded (CSV)", export.to_safe_csv(result, ATTRIBUTION),
-                   file_name=export.export_name(f"geocoded {stem}", [], "csv"), mime="text/csv",
-                   icon=":material/download:", key="geocode_csv", on_click="ignore")
+
+
+def _geojson() -> str:
+    """Built only when asked for: every row, with its footprint (or none) as geometry."""
+    return export.to_geojson_export(result, sets, common.atlas(), ATTRIBUTION)
+
+
+left, right = st.columns(2)
+left.download_button(f"Download all {len(result)} rows, geocoded (CSV)", export.to_safe_csv(result, ATTRIBUTION),
+                     file_name=export.export_name(f"geocoded {stem}", [], "csv"), mime="text/csv",
+                     icon=":material/download:", key="geocode_csv", on_click="ignore")
+right.download_button(f"Download all {len(result)} rows with footprints (GeoJSON)", _geojson,
+                      file_name=export.export_name(f"geocoded {stem}", [], "geojson"), mime="application/geo+json",
+                      icon=":material/download:", key="geocode_geojson", on_click="ignore")
 
 st.subheader("On the map")
 mapped = result.assign(display_name=result["site_name"])

@@ -72,6 +72,14 @@ def test_every_page_runs_and_follows_the_filters(app, page):
     assert not at.exception and sidebar_count(at) == f"**0 of {TOTAL} sites** match."
 
 
+def test_map_reference_layers_and_shading_can_be_chosen(app):
+    at = app("pages/map.py")
+    assert at.multiselect(key="map_outlines").value == ["nhs_region", "ccg"]
+    at.multiselect(key="map_outlines").set_value(["lad"]).run()
+    at.selectbox(key="map_choropleth").set_value("utla").run()
+    assert not at.exception and metric(at, "Footprints drawn") == f"{TOTAL} of {TOTAL}"
+
+
 def test_overview_headlines_follow_the_filters(app):
     at = app()
     assert metric(at, "Sites") == f"{TOTAL} of {TOTAL}"
@@ -175,7 +183,9 @@ def test_geocode_page_returns_every_uploaded_row(app):
     shown = [d.value for d in at.dataframe]
     assert sum(len(t) for t in shown) == 4
     assert sorted(r for t in shown for r in t["row"]) == [1, 2, 3, 4]
-    assert any(b.label == "Download all 4 rows, geocoded (CSV)" for b in at.get("download_button"))
+    labels = [b.label for b in at.get("download_button")]
+    assert "Download all 4 rows, geocoded (CSV)" in labels
+    assert "Download all 4 rows with footprints (GeoJSON)" in labels
 
 
 @pytest.mark.parametrize(("name", "data", "says"), [
@@ -191,3 +201,17 @@ def test_geocode_page_says_what_to_fix_in_a_bad_file(app, name, data, says):
     assert not at.exception
     (error,) = at.error
     assert says in error.value and "Could not read" in error.value
+
+
+def test_without_a_built_cache_the_app_says_how_to_build_it(monkeypatch, tmp_path):
+    from pages import common
+
+    common.atlas.clear()
+    monkeypatch.setenv("ATLAS_CACHE_DIR", str(tmp_path))
+    try:
+        at = AppTest.from_file(APP, default_timeout=60).run()
+        assert not at.exception
+        (error,) = at.error
+        assert "python -m geo build" in error.value
+    finally:
+        common.atlas.clear()  # the next session opens the real cache again
