@@ -2,7 +2,8 @@
 
 The care model colours are from Okabe and Ito's palette ("Color Universal Design", 2008),
 which stays distinguishable under the common colour-vision deficiencies; the population ramp
-is a single-hue blue scale so it never competes with the footprint colours.
+is a light-to-mid grey scale, so it never competes with the footprint colours (a blue ramp hid
+the blue MCP footprints).
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ OTHER_LABEL = "Other or not given"
 #: Outline colours for the reference layers (dark greys, dashed in the map).
 OUTLINE_COLOURS: dict[str, str] = {"ccg": "#555555", "lad": "#8c6d31", "utla": "#8c6d31",
                                    "nhs_local_office": "#222222", "nhs_region": "#000000"}
-#: Sequential ramp for the population choropleth (ColorBrewer Blues, 5 classes; light to dark).
-POPULATION_RAMP: tuple[str, ...] = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
+#: Sequential ramp for the population choropleth (ColorBrewer Greys, 5 classes; light to mid).
+POPULATION_RAMP: tuple[str, ...] = ("#f7f7f7", "#d9d9d9", "#bdbdbd", "#969696", "#737373")
 
 
 def care_model_colour(care_model: object) -> str:
