@@ -34,9 +34,12 @@ st.dataframe(table, column_config=COLUMNS, hide_index=True, width="stretch", key
 counts = current.frame["status"].value_counts()
 st.caption("Geocoding: " + ", ".join(f"{counts.get(s, 0)} {s}" for s in ("matched", "ambiguous", "unmatched")))
 
-kind = "nhs-integration-sites" if len(current.filters.programmes) != 1 else current.filters.programmes[0] + "-sites"
-csv_name = export.export_name(kind, words, "csv")
-geojson_name = export.export_name(kind, words, "geojson")
+# "vanguard-sites_pacs_north-of-england_2026-01-31.csv": programme first, then the other filters, then the date
+one_programme = current.filters.programmes[0] if len(current.filters.programmes) == 1 else None
+kind = f"{one_programme}-sites" if one_programme else "nhs-integration-sites"
+name_words = [w for w in words if w != one_programme]
+csv_name = export.export_name(kind, name_words, "csv")
+geojson_name = export.export_name(kind, name_words, "geojson")
 rows = current.frame.reset_index(drop=True)
 footprints = {s: current.footprints.get(s, frozenset()) for s in rows["site_id"]}
 
