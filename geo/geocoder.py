@@ -392,13 +392,26 @@ class Geocoder:
             out["population_basis"] = RESIDENTS_BASIS
         return out
 
+    def _level(self, entries: list[Entry]) -> str:
+        """What the footprint is made of, naming each distinct area once: Wirral CCG and Wirral
+        district are the same LSOAs, so that reading is "CCG (same area as district)"."""
+        if not entries:
+            return ""
+        parts = []
+        for group in [entries] if entries[0].kind == "point" else self._distinct(entries):
+            kinds = sorted({e.kind for e in group}, key=list(LEVELS).index)
+            level = LEVELS[kinds[0]]
+            same = [LEVELS[k] for k in kinds[1:] if k != "ccg13"]
+            parts.append(level + (f" (same area as {' and '.join(same)})" if same else ""))
+        return " + ".join(dict.fromkeys(parts))
+
     def columns(self, match: Match) -> tuple[dict, frozenset[str]]:
         """The output columns of one match and its LSOA set."""
         lsoas = self.footprint(match) if match.status == "matched" else frozenset()
         row = {"status": match.status, "method": match.method, "score": match.score, "note": match.note,
                "candidates": "; ".join(match.candidates)}
         kinds = {e.kind for e in match.entries}
-        row["footprint_level"] = " + ".join(LEVELS[k] for k in sorted(kinds)) if kinds else ""
+        row["footprint_level"] = self._level(match.entries)
         if lsoas:
             practices = tuple(e.code for e in match.entries if e.kind == "practice") if kinds == {"practice"} else ()
             row |= self._summary(lsoas, practices)
