@@ -23,6 +23,10 @@ headline[1].metric("People covered (each once)", f"{total:,}")
 headline[2].metric("Share of England", f"{total / common.england():.1%}")
 
 
+#: Category labels in full: Vega-Lite otherwise cuts long names and drops labels it thinks overlap.
+LABELS = alt.Axis(labelLimit=320, labelOverlap=False)
+
+
 def chart_and_table(table: pd.DataFrame, column: str, label: str, colours: dict[str, str] | None) -> None:
     """A bar chart of people covered, with the table behind it."""
     data = table.rename(columns={column: label})
@@ -33,10 +37,10 @@ def chart_and_table(table: pd.DataFrame, column: str, label: str, colours: dict[
         colour = alt.Color(f"{label}:N", legend=None, scale=alt.Scale(domain=present, range=palette))
     chart = alt.Chart(data).mark_bar().encode(
         x=alt.X("population:Q", title="People covered (mid-2015)"),
-        y=alt.Y(f"{label}:N", sort="-x", title=None),
+        y=alt.Y(f"{label}:N", sort="-x", title=None, axis=LABELS),
         color=colour,
         tooltip=[label, "sites", alt.Tooltip("population:Q", format=","), "share_of_england_pct"],
-    ).properties(height=36 * len(data) + 20)
+    ).properties(height=40 * len(data) + 40)
     st.altair_chart(chart, width="stretch")
     st.dataframe(data, hide_index=True, width="stretch", column_config={
         "sites": "Sites", "population": st.column_config.NumberColumn("People covered", format="localized"),
@@ -67,11 +71,12 @@ else:
                     f"({in_both / common.england():.2%} of England).")
         bars = alt.Chart(places).mark_bar(color="#CC79A7").encode(
             x=alt.X(f"{places.columns[-1]}:Q", title="People in more than one programme"),
-            y=alt.Y("district:N", sort="-x", title=None),
+            y=alt.Y("district:N", sort="-x", title=None, axis=LABELS),
             tooltip=["district", "programmes", "sites", alt.Tooltip(f"{places.columns[-1]}:Q", format=",")],
-        ).properties(height=32 * len(places) + 20)
+        ).properties(height=40 * len(places) + 40)
         st.altair_chart(bars, width="stretch")
-        st.dataframe(places, hide_index=True, width="stretch", column_config={
+        st.dataframe(places[["district", "programmes", places.columns[-1], "sites"]], hide_index=True,
+                     width="stretch", column_config={
             "district": "District", "programmes": "Programmes", "sites": "Sites",
             places.columns[-1]: st.column_config.NumberColumn("People in more than one programme",
                                                               format="localized")})

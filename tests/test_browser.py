@@ -134,7 +134,7 @@ def screenshot(tab, name: str) -> None:
     settle(tab)
     height = tab.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
     tab.set_viewport_size({"width": 1400, "height": max(1000, int(height) + 40)})
-    time.sleep(0.5)
+    time.sleep(1.5)  # tables (canvas grids) redraw after the resize
     tab.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
     tab.set_viewport_size({"width": 1400, "height": 1000})
 
