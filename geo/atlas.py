@@ -6,12 +6,14 @@ of LSOA codes; populations and polygons are derived from that set.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from geo import build as cachefiles
 from geo.layers import LAYERS, union_lsoas
@@ -89,12 +91,12 @@ class Atlas:
             raise KeyError(f"no {layer} area with code {code!r}")
         return codes
 
-    def population(self, lsoa_codes) -> int:
+    def population(self, lsoa_codes: Iterable[str]) -> int:
         """Residents of a set of LSOAs, each LSOA counted once."""
         unique = pd.unique(np.asarray(list(lsoa_codes), dtype=object))
         return int(self.lsoas.loc[unique, "population"].sum())
 
-    def footprint_polygon(self, lsoa_codes):
+    def footprint_polygon(self, lsoa_codes: Iterable[str]) -> shapely.Geometry:
         """The dissolve of a set of LSOAs (British National Grid)."""
         unique = pd.unique(np.asarray(list(lsoa_codes), dtype=object))
         return union_lsoas(self.lsoa_geometry.loc[unique].to_numpy())

@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo.atlas import Atlas
+
 #: A cell starting with one of these can run as a formula in Excel, LibreOffice or Sheets
 #: (OWASP "CSV injection"); full-width forms are included because some locales accept them.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
@@ -72,7 +74,7 @@ def _plain(value: object) -> object:
 def to_geojson_export(
     frame: pd.DataFrame,
     footprints: Mapping[str, Iterable[str]] | Sequence[Iterable[str]],
-    atlas,
+    atlas: Atlas,
     attribution: str | Sequence[str],
     geometries: Mapping[str, dict] | None = None,
     key: str = "site_id",
@@ -105,7 +107,7 @@ def to_geojson_export(
     return json.dumps(collection, ensure_ascii=False, separators=(",", ":"))
 
 
-def _wgs84_geometry(atlas, codes: Iterable[str]) -> dict | None:
+def _wgs84_geometry(atlas: Atlas, codes: Iterable[str]) -> dict | None:
     import geopandas as gpd
 
     shape = atlas.footprint_polygon(list(codes))

@@ -83,7 +83,8 @@ def build_lsoa_table(raw: Path) -> pd.DataFrame:
     return table[COLUMNS].sort_values("lsoa_code").reset_index(drop=True)
 
 
-def assign_ccg_2013(table: pd.DataFrame, lsoa_geom, ccg13: pd.DataFrame, polygons13) -> pd.Series:
+def assign_ccg_2013(table: pd.DataFrame, lsoa_geom: gpd.GeoDataFrame, ccg13: pd.DataFrame,
+                    polygons13: gpd.GeoDataFrame) -> pd.Series:
     """The April 2013 CCG (ODS code) of every LSOA, for 2013-era names such as "NHS Gateshead CCG".
 
     CCGs whose ODS code survived into 2015 keep their 2015 LSOAs (Coastal West Sussex and

@@ -26,6 +26,7 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from geo.assets import LOCAL_CSS, LOCAL_JS
+from geo.atlas import Atlas
 from geo.layers import BNG, WGS84, union_lsoas
 from geo.palette import (
     CARE_MODEL_COLOURS,
@@ -86,7 +87,7 @@ def _polygonal(geom: shapely.Geometry) -> shapely.Geometry:
 
 
 def footprint_geometries(
-    atlas,
+    atlas: Atlas,
     footprints: Mapping[object, Iterable[str]],
     tolerance_m: float = FOOTPRINT_TOLERANCE_M,
     decimals: int = MAP_DECIMALS,
@@ -120,7 +121,7 @@ def footprint_geometries(
     return {k: json.loads(shapely.to_geojson(g)) for k, g in zip(keys, light, strict=True) if not g.is_empty}
 
 
-def outline_geojson(atlas, key: str, decimals: int = MAP_DECIMALS) -> dict:
+def outline_geojson(atlas: Atlas, key: str, decimals: int = MAP_DECIMALS) -> dict:
     """A layer's borders as one line feature, each shared border drawn once (half the bytes of polygons)."""
     display = atlas.layer(key, display=True)
     lines = shapely.line_merge(shapely.union_all(shapely.boundary(display.geometry.to_numpy())))
@@ -141,7 +142,7 @@ def _class_of(value: float, breaks: list[float]) -> int:
     return int(np.searchsorted(inner, value, side="right"))
 
 
-def choropleth_geojson(atlas, key: str, decimals: int = MAP_DECIMALS) -> tuple[dict, list[float]]:
+def choropleth_geojson(atlas: Atlas, key: str, decimals: int = MAP_DECIMALS) -> tuple[dict, list[float]]:
     """A layer's areas with name, population and a fill colour by population quintile."""
     display = atlas.layer(key, display=True)
     breaks = population_breaks(display["population"])
