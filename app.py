@@ -1,31 +1,12 @@
-"""NHS integration atlas: the entry point. Page config, the shared sidebar filters, navigation.
+"""NHS integration atlas: the entry point, which routes to the pages with ``st.navigation``.
 
-Run with ``streamlit run app.py``. Pages in ``pages/`` hold UI only; the work is in ``geo``.
+Run with ``streamlit run app.py``. Pages in ``pages/`` hold UI only and each starts with
+``ui.shell.start()`` (page config, the atlas's navigation, the shared filters); the work is in ``geo``.
 """
 
 import streamlit as st
 
-from pages import common
+from ui.shell import configure_page, navigation_pages
 
-# The favicon is an emoji (drawn as an inline SVG): a ":material/...:" icon would be fetched from
-# Google's font servers, and the app makes no request to the internet.
-st.set_page_config(page_title="NHS integration atlas", page_icon="🗺️", layout="wide")
-
-PAGES = [
-    st.Page("pages/overview.py", title="Overview", icon=":material/home:", url_path="overview", default=True),
-    st.Page("pages/map.py", title="Map", icon=":material/map:", url_path="map"),
-    st.Page("pages/sites.py", title="Sites", icon=":material/table:", url_path="sites"),
-    st.Page("pages/coverage.py", title="Coverage", icon=":material/groups:", url_path="coverage"),
-    st.Page("pages/geocode.py", title="Geocode a list", icon=":material/upload_file:", url_path="geocode"),
-    st.Page("pages/methods.py", title="Data and methods", icon=":material/menu_book:", url_path="methods"),
-]
-
-navigation = st.navigation(PAGES)
-try:
-    common.atlas()
-except FileNotFoundError as missing:  # no built cache: say how to build it rather than show a traceback
-    st.error(f"The geography cache is not built yet: {common.md(missing)}. Run `bash scripts/run.sh` or "
-             "`python -m geo build`, then reload this page.")
-    st.stop()
-common.sidebar_filters()
-navigation.run()
+configure_page()
+st.navigation(navigation_pages(), position="hidden").run()

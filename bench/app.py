@@ -28,10 +28,11 @@ import shapely
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geo import mapping  # noqa: E402
-from geo.assets import STATIC_DIR, install_static  # noqa: E402
 from geo.atlas import open_atlas  # noqa: E402
-from geo.sites import bundled_sites  # noqa: E402
+from geo.build.static_assets import install_static  # noqa: E402
+from geo.config import STATIC_DIR  # noqa: E402
+from geo.geocode.bundled_sites import bundled_sites  # noqa: E402
+from geo.present import folium_map as mapping  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 TARGET_KB, TARGET_MS, TARGET_S = 450, 250, 6.0

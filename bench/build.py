@@ -24,10 +24,10 @@ import shapely
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from geo import config  # noqa: E402
-from geo import raw as rawfiles  # noqa: E402
 from geo.atlas import Atlas  # noqa: E402
-from geo.build import build  # noqa: E402
-from geo.layers import BNG, LAYERS, WGS84, round_coordinates, to_geojson  # noqa: E402
+from geo.build import raw as rawfiles  # noqa: E402
+from geo.build.pipeline import build  # noqa: E402
+from geo.geography import BNG, LAYERS, WGS84, round_coordinates, to_geojson  # noqa: E402
 
 
 def overlap_km2(geoms_wgs: np.ndarray) -> float:

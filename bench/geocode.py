@@ -20,7 +20,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from geo.atlas import open_atlas  # noqa: E402
-from geo.geocoder import Geocoder  # noqa: E402
+from geo.geocode.ladder import Geocoder  # noqa: E402
 
 
 def slip(name: str, rng: random.Random) -> str:

@@ -20,8 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from geo.atlas import open_atlas  # noqa: E402
-from geo.gazetteer import Entry  # noqa: E402
-from geo.geocoder import Geocoder  # noqa: E402
+from geo.geocode.gazetteer import Entry  # noqa: E402
+from geo.geocode.ladder import Geocoder  # noqa: E402
 
 
 def main() -> None:

@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo import build as cachefiles
-from geo.layers import LAYERS, union_lsoas
+from geo import cache as cachefiles
+from geo.geography import LAYERS, union_lsoas
 
 
 class Atlas:

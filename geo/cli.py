@@ -7,11 +7,11 @@ import json
 import sys
 
 from geo import config
-from geo.raw import RawDataError
+from geo.build.raw import RawDataError
 
 
 def _build(args: argparse.Namespace) -> int:
-    from geo.build import build
+    from geo.build.pipeline import build
 
     manifest = build(config.raw_dir(args.raw), config.cache_dir(args.cache), force=args.force)
     print(_layer_table(manifest["summary"]))
@@ -21,7 +21,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _assets(args: argparse.Namespace) -> int:
-    from geo.assets import install_static
+    from geo.build.static_assets import install_static
 
     print(f"map assets in {install_static()}")
     return 0
@@ -35,7 +35,8 @@ def _layer_table(summary: dict) -> str:
 
 
 def _layers(args: argparse.Namespace) -> int:
-    from geo.build import cache_problem, summary
+    from geo.build.pipeline import cache_problem
+    from geo.cache import summary
 
     cache = config.cache_dir(args.cache)
     problem = cache_problem(config.raw_dir(args.raw), cache)
@@ -78,8 +79,8 @@ def parser() -> argparse.ArgumentParser:
 
 def _open_geocoder(args: argparse.Namespace):
     from geo.atlas import Atlas
-    from geo.build import build
-    from geo.geocoder import Geocoder
+    from geo.build.pipeline import build
+    from geo.geocode.ladder import Geocoder
 
     cache = config.cache_dir(args.cache)
     build(config.raw_dir(args.raw), cache, progress=lambda m: print(m, file=sys.stderr))
@@ -90,7 +91,7 @@ def _open_geocoder(args: argparse.Namespace):
 def _write(frame, path: str, attribution: bool) -> None:
     """Formula-safe CSV; attribution lines go before the header only when asked for, so that the
     default output stays a plain table any CSV reader takes as it is."""
-    from geo.export import to_safe_csv
+    from geo.present.export import to_safe_csv
     from geo.sources import ATTRIBUTION
 
     with open(path, "wb") as handle:
@@ -106,7 +107,7 @@ def _summary_line(frame) -> str:
 
 
 def _geocode(args: argparse.Namespace) -> int:
-    from geo.csvin import SiteFileError, read_site_csv
+    from geo.geocode.site_csv import SiteFileError, read_site_csv
 
     try:
         with open(args.input, "rb") as handle:
@@ -125,7 +126,7 @@ def _geocode(args: argparse.Namespace) -> int:
 
 
 def _sites(args: argparse.Namespace) -> int:
-    from geo.sites import bundled_sites
+    from geo.geocode.bundled_sites import bundled_sites
 
     atlas, geocoder = _open_geocoder(args)
     out, _footprints = bundled_sites(atlas, geocoder)

@@ -1,4 +1,4 @@
-"""Where the raw data is read from and where the build cache is written."""
+"""Where things live: the raw data directory, the build cache, and the map's own copy of Leaflet."""
 
 from __future__ import annotations
 
@@ -10,6 +10,13 @@ CACHE_ENV = "ATLAS_CACHE_DIR"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_RAW = PROJECT_ROOT.parent / "shared" / "data" / "raw"
 DEFAULT_CACHE = PROJECT_ROOT / ".cache"
+#: Leaflet and jQuery are copied here by the build (``geo.build.static_assets``) and served by
+#: Streamlit at ``/app/static/vendor/`` (``server.enableStaticServing``), so maps need no internet.
+STATIC_DIR = PROJECT_ROOT / "static" / "vendor"
+STATIC_URL = "app/static/vendor"
+#: What folium's ``Map.default_js`` / ``default_css`` should point at (relative to the page).
+LOCAL_JS = [("leaflet", f"{STATIC_URL}/leaflet/leaflet.js"), ("jquery", f"{STATIC_URL}/jquery/jquery.min.js")]
+LOCAL_CSS = [("leaflet_css", f"{STATIC_URL}/leaflet/leaflet.css")]
 
 
 class ConfigError(RuntimeError):

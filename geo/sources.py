@@ -1,7 +1,8 @@
-"""The data sources with their vintage and the attribution each asks for.
+"""The population basis, the data sources with their vintage, and the attribution each asks for.
 
-One list serves the Data and methods page, the lines under every map and the lines in every
-export, so credit is given the same way everywhere. The wording follows README.md's table.
+One place for these texts: the Data and methods page, the lines under every map and the lines
+in every export all read them, so credit is given the same way everywhere. The wording follows
+README.md's table.
 """
 
 from __future__ import annotations
@@ -9,6 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 OGL = "Open Government Licence v3.0"
+
+#: How every population figure is made; shown on Data and methods and in the README.
+POPULATION_BASIS = (
+    "Mid-2015 residents. Each LSOA's figure is the IoD2019 denominator (mid-2015, prisoners "
+    "excluded), scaled within its CCG so that every CCG sums exactly to the ONS mid-2015 CCG "
+    "estimate (SAPE18DT5; England 54,786,327); rounding uses largest remainders. Local authority "
+    "and custom-area totals are sums of these LSOA figures, so they include a pro-rata share of "
+    "prisoners and can differ slightly from ONS district estimates."
+)
+#: The population_basis of a footprint of areas (a set of practices says its own basis).
+RESIDENTS_BASIS = "residents of the footprint, mid-2015 (LSOA estimates calibrated to ONS CCG totals)"
 
 
 @dataclass(frozen=True)

@@ -4,23 +4,23 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from geo.coverage import coverage_by, multi_programme_places, overlapping_sites
-from geo.palette import CARE_MODEL_COLOURS, care_model_colour
-from pages import common
+from geo.present.coverage import coverage_by, multi_programme_places, overlapping_sites
+from geo.present.palette import CARE_MODEL_COLOURS, care_model_colour
+from ui import data, shell, widgets
 
-current = common.view()
-atlas = common.atlas()
+current = shell.start()
+atlas = data.atlas()
 st.title("Coverage")
 st.markdown(
     "People living in the footprints of the sites that pass the filters. **Each person counts once** within a "
     "row, however many sites cover their area, so rows can add up to more than the total. Shares are of "
-    f"England's {common.england():,} residents (mid-2015)."
+    f"England's {data.england():,} residents (mid-2015)."
 )
-total = common.union_people(current)
+total = data.union_people(current)
 headline = st.columns(3)
 headline[0].metric("Sites shown", f"{len(current.frame)} of {current.total}")
 headline[1].metric("People covered (each once)", f"{total:,}")
-headline[2].metric("Share of England", f"{total / common.england():.1%}")
+headline[2].metric("Share of England", f"{total / data.england():.1%}")
 
 
 #: Category labels in full: Vega-Lite otherwise cuts long names and drops labels it thinks overlap.
@@ -29,20 +29,20 @@ LABELS = alt.Axis(labelLimit=320, labelOverlap=False)
 
 def chart_and_table(table: pd.DataFrame, column: str, label: str, colours: dict[str, str] | None) -> None:
     """A bar chart of people covered, with the table behind it."""
-    data = table.rename(columns={column: label})
+    shown = table.rename(columns={column: label})
     colour = alt.value("#0072B2")
     if colours:
-        present = list(data[label])
+        present = list(shown[label])
         palette = [colours.get(v, care_model_colour(v)) for v in present]
         colour = alt.Color(f"{label}:N", legend=None, scale=alt.Scale(domain=present, range=palette))
-    chart = alt.Chart(data).mark_bar().encode(
+    chart = alt.Chart(shown).mark_bar().encode(
         x=alt.X("population:Q", title="People covered (mid-2015)"),
         y=alt.Y(f"{label}:N", sort="-x", title=None, axis=LABELS),
         color=colour,
         tooltip=[label, "sites", alt.Tooltip("population:Q", format=","), "share_of_england_pct"],
-    ).properties(height=40 * len(data) + 40)
+    ).properties(height=40 * len(shown) + 40)
     st.altair_chart(chart, width="stretch")
-    st.dataframe(data, hide_index=True, width="stretch", column_config={
+    st.dataframe(shown, hide_index=True, width="stretch", column_config={
         "sites": "Sites", "population": st.column_config.NumberColumn("People covered", format="localized"),
         "share_of_england_pct": st.column_config.NumberColumn("Share of England", format="%.2f%%")})
 
@@ -68,7 +68,7 @@ else:
     else:
         in_both = int(places.iloc[:, -1].sum())
         st.markdown(f"**{len(places)} districts** have people covered by both programmes: **{in_both:,}** people "
-                    f"({in_both / common.england():.2%} of England).")
+                    f"({in_both / data.england():.2%} of England).")
         bars = alt.Chart(places).mark_bar(color="#CC79A7").encode(
             x=alt.X(f"{places.columns[-1]}:Q", title="People in more than one programme"),
             y=alt.Y("district:N", sort="-x", title=None, axis=LABELS),
@@ -85,4 +85,4 @@ else:
         st.subheader("Sites whose footprints overlap")
         st.dataframe(pairs, hide_index=True, width="stretch", column_config={
             "population_in_overlap": st.column_config.NumberColumn("People in the overlap", format="localized")})
-common.attribution_caption()
+widgets.attribution_caption()

@@ -6,11 +6,13 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import export, mapping
-from geo.csvin import MAX_BYTES, SiteFileError, read_site_csv
-from geo.geocoder import OUTPUT_COLUMNS, Geocoder
+from geo.geocode.ladder import OUTPUT_COLUMNS, Geocoder
+from geo.geocode.site_csv import MAX_BYTES, SiteFileError, read_site_csv
+from geo.present import export
+from geo.present import folium_map as mapping
+from geo.present.coverage import union_population
 from geo.sources import ATTRIBUTION
-from pages import common
+from ui import data, shell, widgets
 
 TEMPLATE = (
     "site_name,lead_organisation,areas,postcode\r\n"
@@ -25,25 +27,25 @@ ROW_KEY = "row"
 @st.cache_resource(show_spinner="Loading the gazetteer...")
 def geocoder() -> Geocoder:
     """One geocoder per server (its gazetteer takes a moment to build)."""
-    return Geocoder(common.atlas())
+    return Geocoder(data.atlas())
 
 
 @st.cache_data(show_spinner="Geocoding your list...", max_entries=8)
-def geocode(data: bytes) -> tuple[pd.DataFrame, list[frozenset[str]], dict[int, dict]]:
+def geocode(upload: bytes) -> tuple[pd.DataFrame, list[frozenset[str]], dict[int, dict]]:
     """Read and geocode an uploaded file: rows, footprints and map geometry by row number.
 
     Raises SiteFileError with what to fix. A column of the user's that shares a name with a
     geocoding column is kept, renamed "... (yours)", so nothing uploaded is lost.
     """
-    frame = read_site_csv(data)
+    frame = read_site_csv(upload)
     clash = {c: f"{c} (yours)" for c in frame.columns if c in OUTPUT_COLUMNS or c == ROW_KEY}
     result, sets = geocoder().geocode_frame(frame.rename(columns=clash))
     result.insert(0, ROW_KEY, range(1, len(result) + 1))
     footprints = {int(r): s for r, s in zip(result[ROW_KEY], sets, strict=True) if s}
-    return result, sets, mapping.footprint_geometries(common.atlas(), footprints)
+    return result, sets, mapping.footprint_geometries(data.atlas(), footprints)
 
 
-common.ensure_app()
+shell.start()
 st.title("Geocode a list")
 st.markdown(
     "Upload a CSV with one row per site and a **`site_name`** column (a place, CCG, trust or GP practice "
@@ -63,7 +65,7 @@ if upload is None:
 try:
     result, sets, geometries = geocode(upload.getvalue())
 except SiteFileError as problem:
-    st.error(f"Could not read {common.md(upload.name)}: {common.md(problem)}.", icon=":material/error:")
+    st.error(f"Could not read {widgets.md(upload.name)}: {widgets.md(problem)}.", icon=":material/error:")
     st.stop()
 
 counts = result["status"].value_counts()
@@ -71,9 +73,9 @@ cols = st.columns(4)
 cols[0].metric("Rows", len(result))
 for col, status in zip(cols[1:], ("matched", "ambiguous", "unmatched"), strict=True):
     col.metric(status.capitalize(), int(counts.get(status, 0)))
-people = common.union_population(common.atlas(), sets)
+people = union_population(data.atlas(), sets)
 st.caption(f"People covered by the matched footprints together (each person once): {people:,} "
-           f"({people / common.england():.1%} of England).")
+           f"({people / data.england():.1%} of England).")
 
 shown = ["row", "site_name", "status", "method", "score", "footprint_level", "ccg_names", "lad_names",
          "nhs_regions", "population", "note"]
@@ -97,7 +99,7 @@ stem = PurePath(upload.name).stem or "sites"
 
 def _geojson() -> str:
     """Built only when asked for: every row, with its footprint (or none) as geometry."""
-    return export.to_geojson_export(result, sets, common.atlas(), ATTRIBUTION)
+    return export.to_geojson_export(result, sets, data.atlas(), ATTRIBUTION)
 
 
 left, right = st.columns(2)
@@ -110,7 +112,7 @@ right.download_button(f"Download all {len(result)} rows with footprints (GeoJSON
 
 st.subheader("On the map")
 mapped = result.assign(display_name=result["site_name"])
-folium_map = mapping.build_map(mapped, geometries, key=ROW_KEY, asset_base=common.asset_base(),
-                               outlines={"nhs_region": common.outline("nhs_region")})
+folium_map = mapping.build_map(mapped, geometries, key=ROW_KEY, asset_base=widgets.asset_base(),
+                               outlines={"nhs_region": data.outline("nhs_region")})
 st_folium(folium_map, key="geocode_map", height=520, use_container_width=True, returned_objects=[])
-common.attribution_caption()
+widgets.attribution_caption()

@@ -3,15 +3,15 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import mapping
-from geo.layers import LAYERS
-from pages import common
+from geo.geography import LAYERS
+from geo.present import folium_map as mapping
+from ui import data, shell, widgets
 
 OUTLINE_CHOICES = {"nhs_region": "NHS region", "ccg": "CCG", "lad": "Local authority"}
 CHOROPLETH_CHOICES = {"": "None", "ccg": "CCG", "lad": "Local authority district", "utla": "Upper-tier authority",
                       "nhs_local_office": "NHS England local office"}
 
-current = common.view()
+current = shell.start()
 st.title("Map")
 controls = st.columns([2, 1, 1])
 outlines = controls[0].multiselect(
@@ -20,18 +20,18 @@ outlines = controls[0].multiselect(
     help="Switch each on and off in the map's layer control (top right); CCG outlines start switched off.")
 shade = controls[1].selectbox("Population shading", list(CHOROPLETH_CHOICES), format_func=CHOROPLETH_CHOICES.get,
                               key="map_choropleth", help="Fill the areas of a layer by mid-2015 population.")
-geometries = common.site_geometries()
+geometries = data.site_geometries()
 shown = {s: geometries[s] for s in current.frame["site_id"] if s in geometries}
 controls[2].metric("Footprints drawn", f"{len(shown)} of {len(current.frame)}")
 
 choropleth = None
 if shade:
-    data, breaks = common.choropleth(shade)
-    choropleth = (LAYERS[shade].label.split(" (")[0].lower(), data, breaks)
+    shading, breaks = data.choropleth(shade)
+    choropleth = (LAYERS[shade].label.split(" (")[0].lower(), shading, breaks)
 tiles, tiles_attr = mapping.tiles_from_env()
 folium_map = mapping.build_map(
-    current.frame, shown, outlines={k: common.outline(k) for k in outlines}, choropleth=choropleth,
-    tiles=tiles, tiles_attr=tiles_attr, asset_base=common.asset_base())
+    current.frame, shown, outlines={k: data.outline(k) for k in outlines}, choropleth=choropleth,
+    tiles=tiles, tiles_attr=tiles_attr, asset_base=widgets.asset_base())
 
 left, right = st.columns([3, 1])
 with left:
@@ -46,7 +46,7 @@ with right:
         st.info("Click a footprint to see the site's details here.", icon=":material/touch_app:")
         missing = current.frame[~current.frame["site_id"].isin(list(shown))]
         if len(missing):
-            st.caption("Not on the map (no footprint): " + common.md("; ".join(missing["display_name"])))
+            st.caption("Not on the map (no footprint): " + widgets.md("; ".join(missing["display_name"])))
     else:
-        common.site_details(rows.iloc[0], current.footprints.get(site_id, frozenset()))
-common.attribution_caption()
+        widgets.site_details(rows.iloc[0], current.footprints.get(site_id, frozenset()))
+widgets.attribution_caption()

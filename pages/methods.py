@@ -3,9 +3,8 @@
 import streamlit as st
 
 from geo.config import PROJECT_ROOT
-from geo.lsoa import POPULATION_BASIS
-from geo.sources import SOURCES
-from pages import common
+from geo.sources import POPULATION_BASIS, SOURCES
+from ui import data, shell, widgets
 
 SITES_README = PROJECT_ROOT / "data" / "sites" / "README.md"
 
@@ -21,7 +20,7 @@ def reconciliation_notes() -> str:
     return body if end < 0 else body[:end]
 
 
-common.ensure_app()
+shell.start()
 st.title("Data and methods")
 
 st.header("The data model")
@@ -36,13 +35,13 @@ st.markdown(
     "footprint simplified (about 250 m) for speed; the GeoJSON export carries the full-resolution outline."
 )
 st.subheader("Population basis")
-st.markdown(common.md(POPULATION_BASIS))
+st.markdown(widgets.md(POPULATION_BASIS))
 
 st.header("Sources")
 st.caption("Government data is under the Open Government Licence v3.0; the project's own files are MIT-licensed.")
 st.markdown("\n".join(
-    f"- **{common.md(s.name)}** ({common.md(s.vintage)}), for {common.md(s.used_for)}.  \n"
-    f"  _{common.md(s.attribution)}_" for s in SOURCES))
+    f"- **{widgets.md(s.name)}** ({widgets.md(s.vintage)}), for {widgets.md(s.used_for)}.  \n"
+    f"  _{widgets.md(s.attribution)}_" for s in SOURCES))
 
 st.header("How the seed list was reconciled")
 st.markdown(reconciliation_notes())
@@ -65,7 +64,7 @@ st.markdown(
 )
 
 st.header("Sites whose announced region differs from their footprint's")
-frame, _footprints = common.sites()
+frame, _footprints = data.sites()
 checks = frame[frame["region_check"].fillna("").astype(str).str.strip() != ""]
 if checks.empty:
     st.info("Every site's announced (or inferred) NHS region agrees with its footprint's.")
@@ -75,4 +74,4 @@ else:
                  column_config={"display_name": "Site", "programme": "Programme",
                                 "region_announced": "Region printed", "region_inferred": "Region inferred",
                                 "nhs_regions": "Region of the footprint", "region_check": "Check"})
-common.attribution_caption()
+widgets.attribution_caption()

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from pages import common
+from ui import data, shell, widgets
 
-current = common.view()
+current = shell.start()
 st.title("NHS integration atlas")
 st.markdown(
     "Where England's 2015 **new care model vanguards** and the 2013 health and social care **integration "
@@ -13,17 +13,17 @@ st.markdown(
     "authority geography of 2015, built from 32,844 small areas (LSOAs)."
 )
 if not current.filters.is_default():
-    st.caption("For the current filters: " + common.md(", ".join(current.filters.describe())))
+    st.caption("For the current filters: " + widgets.md(", ".join(current.filters.describe())))
 
-people = common.union_people(current)
+people = data.union_people(current)
 with_footprint = sum(1 for s in current.lsoa_sets() if s)
 cols = st.columns(4)
 cols[0].metric("Sites", f"{len(current.frame)} of {current.total}")
 cols[1].metric("Footprints on the map", with_footprint,
                help="Sites whose area the geocoder could place. The rest are listed on Sites.")
-cols[2].metric("People covered", common.people(people),
+cols[2].metric("People covered", widgets.people(people),
                help="Mid-2015 residents of all footprints together; a person in two footprints counts once.")
-cols[3].metric("Share of England", f"{people / common.england():.1%}")
+cols[3].metric("Share of England", f"{people / data.england():.1%}")
 
 st.subheader("Explore")
 left, right = st.columns(2)
@@ -40,4 +40,4 @@ with right:
     st.page_link("pages/methods.py", label="Data and methods: sources, population basis, limitations",
                  icon=":material/menu_book:")
 st.caption("Use the filters in the sidebar on any page; the page address keeps them, so you can share a view.")
-common.attribution_caption()
+widgets.attribution_caption()

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from geo import export
+from geo.present import export
 from geo.sources import ATTRIBUTION
-from pages import common
+from ui import data, shell, widgets
 
 COLUMNS = {
     "display_name": st.column_config.TextColumn("Site", width="medium"),
@@ -24,10 +24,10 @@ COLUMNS = {
     "site_id": "Site id",
 }
 
-current = common.view()
+current = shell.start()
 st.title("Sites")
 words = current.filters.describe()
-st.caption(f"{len(current.frame)} of {current.total} sites" + (": " + common.md(", ".join(words)) if words else "."))
+st.caption(f"{len(current.frame)} of {current.total} sites" + (": " + widgets.md(", ".join(words)) if words else "."))
 table = current.frame[[c for c in COLUMNS if c in current.frame]]
 st.dataframe(table, column_config=COLUMNS, hide_index=True, width="stretch", key="sites_table")
 
@@ -46,7 +46,7 @@ footprints = {s: current.footprints.get(s, frozenset()) for s in rows["site_id"]
 
 def _geojson() -> str:
     """Built only when the user asks for it (the footprints are the heavy part)."""
-    return export.to_geojson_export(rows, footprints, common.atlas(), ATTRIBUTION)
+    return export.to_geojson_export(rows, footprints, data.atlas(), ATTRIBUTION)
 
 
 left, right = st.columns(2)
@@ -56,7 +56,7 @@ left.download_button(f"Download these {len(rows)} rows as CSV", export.to_safe_c
 right.download_button(f"Download these {len(rows)} footprints as GeoJSON", _geojson, file_name=geojson_name,
                       mime="application/geo+json", icon=":material/download:", key="download_geojson",
                       on_click="ignore")
-st.caption(f"Files: {common.md(csv_name)} and {common.md(geojson_name)}. The CSV starts with the attribution "
+st.caption(f"Files: {widgets.md(csv_name)} and {widgets.md(geojson_name)}. The CSV starts with the attribution "
            "lines (each beginning with #); text that a spreadsheet could run as a formula starts with an "
            "apostrophe. Footprints in the GeoJSON are full-resolution dissolves of their LSOAs (WGS84).")
-common.attribution_caption()
+widgets.attribution_caption()

@@ -8,7 +8,7 @@ import pytest
 
 from geo import config
 from geo.atlas import Atlas
-from geo.build import build
+from geo.build.pipeline import build
 
 
 @pytest.fixture(scope="session")

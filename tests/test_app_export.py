@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from geo import export
+from geo.present import export
 from geo.sources import ATTRIBUTION
 
 HOSTILE = ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "\uff1d1", "plain",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from geo import filters as flt
+from geo.present import filters as flt
 
 
 @pytest.fixture(scope="module")

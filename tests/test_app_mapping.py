@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 import shapely
 
-from geo import mapping
-from geo.palette import CARE_MODEL_COLOURS, OTHER_COLOUR, POPULATION_RAMP, care_model_colour
+from geo.present import folium_map as mapping
+from geo.present.palette import CARE_MODEL_COLOURS, OTHER_COLOUR, POPULATION_RAMP, care_model_colour
 
 HOSTILE = '<img src=x onerror="alert(1)">'
 

@@ -3,7 +3,7 @@
 The folium map itself is a component AppTest cannot look inside; clicks, downloads and the
 drawn footprints are checked in a real browser in test_browser.py.
 
-A deep link to a page used to run that page without app.py (see ``pages.common.ensure_app``);
+A deep link to a page used to run that page without app.py (see ``ui.shell``);
 running pages directly with ``switch_page`` before a first run checks that this cannot happen.
 """
 
@@ -153,8 +153,8 @@ def test_coverage_counts_each_person_once(app):
 
 
 def test_methods_lists_sources_basis_and_region_mismatches(app):
-    from geo.lsoa import POPULATION_BASIS
-    from pages.common import md
+    from geo.sources import POPULATION_BASIS
+    from ui.widgets import md
 
     at = app("pages/methods.py")
     text = " ".join(m.value for m in at.markdown)
@@ -204,9 +204,9 @@ def test_geocode_page_says_what_to_fix_in_a_bad_file(app, name, data, says):
 
 
 def test_without_a_built_cache_the_app_says_how_to_build_it(monkeypatch, tmp_path):
-    from pages import common
+    from ui import data
 
-    common.atlas.clear()
+    data.atlas.clear()
     monkeypatch.setenv("ATLAS_CACHE_DIR", str(tmp_path))
     try:
         at = AppTest.from_file(APP, default_timeout=60).run()
@@ -214,4 +214,4 @@ def test_without_a_built_cache_the_app_says_how_to_build_it(monkeypatch, tmp_pat
         (error,) = at.error
         assert "python -m geo build" in error.value
     finally:
-        common.atlas.clear()  # the next session opens the real cache again
+        data.atlas.clear()  # the next session opens the real cache again

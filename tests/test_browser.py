@@ -21,10 +21,10 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import sync_playwright
 
-from geo import filters as flt
-from geo.assets import install_static
-from geo.export import FORMULA_STARTS
-from geo.sites import bundled_sites
+from geo.build.static_assets import install_static
+from geo.geocode.bundled_sites import bundled_sites
+from geo.present import filters as flt
+from geo.present.export import FORMULA_STARTS
 
 pytestmark = pytest.mark.browser
 
@@ -182,7 +182,7 @@ def assert_formula_safe(records: list[dict[str, str]]) -> None:
 ])
 def test_map_draws_one_footprint_per_filtered_site(page, server, sites, query, filters):
     # The first test opens a filtered /map on a freshly started server: a deep link must still
-    # run app.py, or the filters in the link would be ignored (see pages.common.ensure_app).
+    # run app.py, or the filters in the link would be ignored (see ui.shell).
     page.goto(f"{server}/map{query}")
     expected = drawn(sites, filters)
     assert 0 < expected <= len(expected_ids(sites, filters))

@@ -11,8 +11,9 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from geo import build as buildmod
-from geo.layers import LAYERS
+from geo import cache as cache_files
+from geo.build import pipeline as buildmod
+from geo.geography import LAYERS
 
 ENGLAND = 54_786_327
 EXPECTED = {"ccg": 209, "lad": 326, "utla": 152, "nhs_local_office": 13, "nhs_region": 4}
@@ -97,12 +98,12 @@ def test_build_reuses_current_cache(raw_dir, cache_dir):
 def test_damaged_cache_is_detected_and_rebuilt(raw_dir, cache_dir, tmp_path):
     copy = tmp_path / "cache"
     shutil.copytree(cache_dir, copy)
-    (copy / buildmod.display_file("ccg")).write_text("{broken")
+    (copy / cache_files.display_file("ccg")).write_text("{broken")
     assert "damaged" in buildmod.cache_problem(raw_dir, copy)
     manifest = buildmod.build(raw_dir, copy, progress=lambda _m: None)
     assert not manifest["reused"] and buildmod.cache_problem(raw_dir, copy) is None
-    old = json.loads((copy / buildmod.MANIFEST).read_text()) | {"build_version": 0}
-    (copy / buildmod.MANIFEST).write_text(json.dumps(old))
+    old = json.loads((copy / cache_files.MANIFEST).read_text()) | {"build_version": 0}
+    (copy / cache_files.MANIFEST).write_text(json.dumps(old))
     assert "older build" in buildmod.cache_problem(raw_dir, copy)
 
 

@@ -6,7 +6,7 @@ import codecs
 
 import pytest
 
-from geo.csvin import SiteFileError, read_site_csv
+from geo.geocode.site_csv import SiteFileError, read_site_csv
 
 TEXT = "Site name;lead_organisation;Notes\nBognor Régis;Trust « A »;x\n=SUM(A1);;y\n"
 

@@ -9,9 +9,10 @@ import pyogrio
 import pytest
 import shapely
 
-from geo import raw as rawfiles
-from geo.layers import LAYERS, clean_lsoa_geometry, display_layer, dissolve, to_geojson
-from geo.lsoa import calibrate
+from geo.build import raw as rawfiles
+from geo.build.layers import clean_lsoa_geometry, display_layer, dissolve
+from geo.build.lsoa_table import calibrate
+from geo.geography import LAYERS, to_geojson
 
 # Wirral, Cheshire West and Chester, City of London and Hackney: CCG/LAD edge cases in one place.
 DISTRICTS = ["E08000015", "E06000050", "E09000001", "E09000012"]

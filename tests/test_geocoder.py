@@ -9,10 +9,10 @@ import sys
 import pandas as pd
 import pytest
 
-from geo.coverage import coverage_by, multi_programme_places, overlapping_sites, union_population
-from geo.gazetteer import ALIASES_CSV
-from geo.geocoder import OUTPUT_COLUMNS, Geocoder
-from geo.sites import bundled_sites
+from geo.geocode.bundled_sites import bundled_sites
+from geo.geocode.gazetteer import ALIASES_CSV
+from geo.geocode.ladder import OUTPUT_COLUMNS, Geocoder
+from geo.present.coverage import coverage_by, multi_programme_places, overlapping_sites, union_population
 
 
 @pytest.fixture(scope="module")

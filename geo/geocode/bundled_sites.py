@@ -8,7 +8,7 @@ import pandas as pd
 
 from geo.atlas import Atlas
 from geo.config import PROJECT_ROOT
-from geo.geocoder import Geocoder
+from geo.geocode.ladder import Geocoder
 
 SITES_DIR = PROJECT_ROOT / "data" / "sites"
 SITE_FILES = ("vanguards_2015.csv", "pioneers_2013.csv")

@@ -1,7 +1,7 @@
 """Turn messy site names into footprints (sets of LSOAs) on the 2015 geography, honestly.
 
 The ladder, cheapest and surest first: explicit codes or names in ``areas``; the exact name
-(after :func:`geo.normalise.normalise`) of a CCG, 2013 CCG, district or upper-tier authority;
+(after :func:`geo.geocode.normalise.normalise`) of a CCG, 2013 CCG, district or upper-tier authority;
 a curated alias (``data/aliases.csv``, each with its source); a name in brackets; a compound
 name split into parts that are each known; an organisation in the 2015 register (GP practice
 or NHS trust: its CCG within its district); the same for ``lead_organisation``; coordinates or
@@ -23,8 +23,9 @@ import shapely
 from rapidfuzz import fuzz, process
 
 from geo.atlas import Atlas
-from geo.gazetteer import TARGET_KINDS, Entry, Gazetteer
-from geo.normalise import brackets, fold, normalise, split_parts, strip_generic
+from geo.geocode.gazetteer import TARGET_KINDS, Entry, Gazetteer
+from geo.geocode.normalise import brackets, fold, normalise, split_parts, strip_generic
+from geo.sources import RESIDENTS_BASIS
 
 OUTPUT_COLUMNS = ["status", "method", "score", "ccg_codes", "ccg_names", "lad_codes", "lad_names",
                   "utla_codes", "utla_names", "nhs_regions", "population", "population_basis", "note",
@@ -44,9 +45,6 @@ LEVELS = {"ccg": "CCG", "ccg13": "2013 CCG", "lad": "district", "utla": "upper-t
           "practice": "GP practices (their CCG within their district)",
           "trust": "trust headquarters (its CCG within its district)", "town": "town (its districts)",
           "point": "coordinates (CCG within district)"}
-
-
-RESIDENTS_BASIS = "residents of the footprint, mid-2015 (LSOA estimates calibrated to ONS CCG totals)"
 
 
 @dataclass

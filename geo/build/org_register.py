@@ -13,8 +13,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo import raw as rawfiles
-from geo.layers import BNG
+from geo.build import raw as rawfiles
+from geo.geography import BNG
 
 COLUMNS = ["org_type", "code", "name", "postcode", "ccg_ods", "list_size", "x", "y",
            "location_source", "lsoa_code", "places"]

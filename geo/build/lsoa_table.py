@@ -8,15 +8,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo import raw as rawfiles
-
-POPULATION_BASIS = (
-    "Mid-2015 residents. Each LSOA's figure is the IoD2019 denominator (mid-2015, prisoners "
-    "excluded), scaled within its CCG so that every CCG sums exactly to the ONS mid-2015 CCG "
-    "estimate (SAPE18DT5; England 54,786,327); rounding uses largest remainders. Local authority "
-    "and custom-area totals are sums of these LSOA figures, so they include a pro-rata share of "
-    "prisoners and can differ slightly from ONS district estimates."
-)
+from geo.build import raw as rawfiles
 
 COLUMNS = [
     "lsoa_code", "lsoa_name", "population", "population_iod",

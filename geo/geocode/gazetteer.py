@@ -1,4 +1,4 @@
-"""Every name the geocoder knows, keyed by :func:`geo.normalise.normalise`, with its LSOAs.
+"""Every name the geocoder knows, keyed by :func:`geo.geocode.normalise.normalise`, with its LSOAs.
 
 Entries are areas (2015 CCGs, 2013 CCGs, districts, upper-tier authorities), curated aliases,
 organisations from the register (GP practices, NHS trusts) and towns (place names from
@@ -18,7 +18,7 @@ import shapely
 
 from geo.atlas import Atlas
 from geo.config import PROJECT_ROOT
-from geo.normalise import normalise
+from geo.geocode.normalise import normalise
 
 ALIASES_CSV = PROJECT_ROOT / "data" / "aliases.csv"
 TARGET_KINDS = ("ccg", "ccg13", "lad", "utla", "practice", "trust")

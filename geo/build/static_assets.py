@@ -13,14 +13,7 @@ from pathlib import Path
 import xstatic.pkg.jquery as xjquery
 import xstatic.pkg.leaflet as xleaflet
 
-from geo.config import PROJECT_ROOT
-
-STATIC_DIR = PROJECT_ROOT / "static" / "vendor"
-URL_PREFIX = "app/static/vendor"
-
-#: What folium's ``Map.default_js`` / ``default_css`` should point at (relative to the page).
-LOCAL_JS = [("leaflet", f"{URL_PREFIX}/leaflet/leaflet.js"), ("jquery", f"{URL_PREFIX}/jquery/jquery.min.js")]
-LOCAL_CSS = [("leaflet_css", f"{URL_PREFIX}/leaflet/leaflet.css")]
+from geo.config import STATIC_DIR
 
 
 def install_static(dest: Path = STATIC_DIR) -> Path:

@@ -18,17 +18,16 @@ import os
 from collections.abc import Iterable, Mapping
 
 import folium
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from geo.assets import LOCAL_CSS, LOCAL_JS
 from geo.atlas import Atlas
-from geo.layers import BNG, WGS84, union_lsoas
-from geo.palette import (
+from geo.config import LOCAL_CSS, LOCAL_JS
+from geo.geography import round_coordinates, to_wgs84, union_lsoas
+from geo.present.palette import (
     CARE_MODEL_COLOURS,
     OTHER_COLOUR,
     OTHER_LABEL,
@@ -65,27 +64,6 @@ _STYLE = """<style>
 </style>"""
 
 
-def _round(geoms: np.ndarray, decimals: int) -> np.ndarray:
-    return shapely.transform(geoms, lambda xy: np.round(xy, decimals))
-
-
-def _to_wgs84(geoms: Iterable[shapely.Geometry], decimals: int) -> np.ndarray:
-    wgs = gpd.GeoSeries(list(geoms), crs=BNG).to_crs(WGS84).to_numpy()
-    rounded = _round(wgs, decimals)
-    broken = ~shapely.is_valid(rounded)
-    if broken.any():  # rounding can pinch a narrow neck; repair just those, keeping only polygons
-        rounded[broken] = [_polygonal(g) for g in shapely.make_valid(rounded[broken])]
-    return rounded
-
-
-def _polygonal(geom: shapely.Geometry) -> shapely.Geometry:
-    """The polygons of a repaired geometry (make_valid can leave slivers as lines or points)."""
-    if geom.geom_type in ("Polygon", "MultiPolygon"):
-        return geom
-    parts = [g for g in shapely.get_parts(geom) if g.geom_type in ("Polygon", "MultiPolygon")]
-    return shapely.union_all(parts) if parts else shapely.Polygon()
-
-
 def footprint_geometries(
     atlas: Atlas,
     footprints: Mapping[object, Iterable[str]],
@@ -117,7 +95,7 @@ def footprint_geometries(
             by_key.setdefault(key, []).append(i)
     keys = [k for k in footprints if k in by_key]
     shapes = [shapely.coverage_union_all(pieces[by_key[k]]) for k in keys]
-    light = _to_wgs84(shapes, decimals)
+    light = to_wgs84(shapes, decimals)
     return {k: json.loads(shapely.to_geojson(g)) for k, g in zip(keys, light, strict=True) if not g.is_empty}
 
 
@@ -125,7 +103,7 @@ def outline_geojson(atlas: Atlas, key: str, decimals: int = MAP_DECIMALS) -> dic
     """A layer's borders as one line feature, each shared border drawn once (half the bytes of polygons)."""
     display = atlas.layer(key, display=True)
     lines = shapely.line_merge(shapely.union_all(shapely.boundary(display.geometry.to_numpy())))
-    lines = _round(np.array([lines]), decimals)[0]
+    lines = round_coordinates(np.array([lines]), decimals)[0]
     return {"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {"layer": key}, "geometry": json.loads(shapely.to_geojson(lines))}]}
 
@@ -146,7 +124,7 @@ def choropleth_geojson(atlas: Atlas, key: str, decimals: int = MAP_DECIMALS) -> 
     """A layer's areas with name, population and a fill colour by population quintile."""
     display = atlas.layer(key, display=True)
     breaks = population_breaks(display["population"])
-    geoms = _round(display.geometry.to_numpy(), decimals)
+    geoms = round_coordinates(display.geometry.to_numpy(), decimals)
     features = []
     for name, pop, geom in zip(display["name"], display["population"], geoms, strict=True):
         features.append({"type": "Feature", "geometry": json.loads(shapely.to_geojson(geom)), "properties": {

@@ -13,38 +13,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import geopandas as gpd
-import pandas as pd
-
-from geo import raw as rawfiles
-from geo.layers import LAYERS, clean_lsoa_geometry, display_layer, dissolve, to_geojson
-from geo.lsoa import assign_ccg_2013, build_lsoa_table
-from geo.register import build_register
-
-BUILD_VERSION = 3
-MANIFEST = "manifest.json"
-LSOA_TABLE = "lsoa.parquet"
-LSOA_GEOMETRY = "lsoa_geometry.parquet"
-REGISTER = "register.parquet"
-CCG_2013 = "ccg2013.parquet"
+from geo import cache as cache_files
+from geo.build import raw as rawfiles
+from geo.build.layers import clean_lsoa_geometry, display_layer, dissolve
+from geo.build.lsoa_table import assign_ccg_2013, build_lsoa_table
+from geo.build.org_register import build_register
+from geo.geography import LAYERS, to_geojson
 
 Progress = Callable[[str], None]
-
-
-def layer_file(key: str) -> str:
-    return f"layers/{key}.parquet"
-
-
-def display_file(key: str) -> str:
-    return f"display/{key}.geojson"
-
-
-def output_files() -> list[str]:
-    """Every file a complete build writes, relative to the cache directory."""
-    files = [LSOA_TABLE, LSOA_GEOMETRY, REGISTER, CCG_2013]
-    for key in LAYERS:
-        files += [layer_file(key), display_file(key)]
-    return files
 
 
 def input_fingerprint(raw: Path) -> dict[str, list[int]]:
@@ -66,38 +42,21 @@ def code_fingerprint() -> str:
     """Hash of the modules that shape the cache, so editing them invalidates an older build."""
     here = Path(__file__).parent
     digest = hashlib.sha256()
-    for name in ("build.py", "layers.py", "lsoa.py", "raw.py", "register.py"):
-        digest.update((here / name).read_bytes())
+    for path in [*sorted(here.glob("*.py")), here.parent / "geography.py", here.parent / "cache.py"]:
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def cache_problem(raw: Path, cache: Path) -> str | None:
-    """Why the cache cannot be reused (``None`` when it can)."""
-    manifest_path = cache / MANIFEST
-    if not manifest_path.is_file():
-        return "no cache yet"
-    try:
-        manifest = json.loads(manifest_path.read_text())
-    except (OSError, ValueError):
-        return "cache manifest is damaged"
-    if manifest.get("build_version") != BUILD_VERSION or manifest.get("code") != code_fingerprint():
+    """Why the cache cannot be reused for ``raw`` (``None`` when it can)."""
+    manifest = cache_files.read_manifest(cache)
+    if manifest is None:
+        return "no cache yet" if not (cache / cache_files.MANIFEST).exists() else "cache manifest is damaged"
+    if manifest.get("build_version") != cache_files.BUILD_VERSION or manifest.get("code") != code_fingerprint():
         return "cache is from an older build"
     if manifest.get("inputs") != input_fingerprint(raw):
         return "raw inputs have changed"
-    for rel in output_files():
-        path = cache / rel
-        if not path.is_file() or manifest.get("outputs", {}).get(rel) != _sha256(path):
-            return f"cache file {rel} is missing or damaged"
-    return None
-
-
-def summary(cache: Path) -> dict:
-    """The layer summary stored with the last build."""
-    return json.loads((cache / MANIFEST).read_text())["summary"]
+    return cache_files.output_problem(cache, manifest)
 
 
 def build(raw: Path, cache: Path, *, force: bool = False, progress: Progress = print) -> dict:
@@ -110,10 +69,10 @@ def build(raw: Path, cache: Path, *, force: bool = False, progress: Progress = p
     problem = "rebuild requested" if force else cache_problem(raw, cache)
     if problem is None:
         say(f"cache in {cache} is current for {raw}: reusing it")
-        return json.loads((cache / MANIFEST).read_text()) | {"reused": True}
+        return json.loads((cache / cache_files.MANIFEST).read_text()) | {"reused": True}
     say(f"building into {cache} ({problem})")
     fingerprint = input_fingerprint(raw)
-    (cache / MANIFEST).unlink(missing_ok=True)
+    (cache / cache_files.MANIFEST).unlink(missing_ok=True)
     for sub in ("layers", "display"):
         (cache / sub).mkdir(parents=True, exist_ok=True)
 
@@ -125,19 +84,19 @@ def build(raw: Path, cache: Path, *, force: bool = False, progress: Progress = p
     polygons = rawfiles.lsoa_polygons(raw)
     say("repairing LSOA polygons and snapping them into a clean coverage (the slow step)")
     lsoa_geom = clean_lsoa_geometry(polygons)
-    lsoa_geom.to_parquet(cache / LSOA_GEOMETRY, index=False)
+    lsoa_geom.to_parquet(cache / cache_files.LSOA_GEOMETRY, index=False)
     ccg13 = rawfiles.ccg_2013(raw)
-    ccg13.to_parquet(cache / CCG_2013, index=False)
+    ccg13.to_parquet(cache / cache_files.CCG_2013, index=False)
     table["ccg13_ods"] = assign_ccg_2013(table, lsoa_geom, ccg13, rawfiles.ccg_2013_polygons(raw)).to_numpy()
-    table.to_parquet(cache / LSOA_TABLE, index=False)
+    table.to_parquet(cache / cache_files.LSOA_TABLE, index=False)
 
     layer_summary = {}
     for key, spec in LAYERS.items():
         layer = dissolve(table, lsoa_geom, spec)
-        layer.to_parquet(cache / layer_file(key), index=False)
+        layer.to_parquet(cache / cache_files.layer_file(key), index=False)
         display = display_layer(layer, spec.tolerance_m)
         text = to_geojson(display)
-        (cache / display_file(key)).write_text(text)
+        (cache / cache_files.display_file(key)).write_text(text)
         layer_summary[key] = {"areas": len(layer), "population": int(layer["population"].sum()),
                               "display_bytes": len(text.encode())}
         say(f"layer {key}: {len(layer)} areas, population {layer_summary[key]['population']:,}, "
@@ -145,26 +104,18 @@ def build(raw: Path, cache: Path, *, force: bool = False, progress: Progress = p
 
     say("reading the organisation register (GP practices, NHS trusts)")
     register = build_register(raw, lsoa_geom)
-    register.to_parquet(cache / REGISTER, index=False)
+    register.to_parquet(cache / cache_files.REGISTER, index=False)
     say(f"register: {len(register):,} organisations")
 
     manifest = {
-        "build_version": BUILD_VERSION,
+        "build_version": cache_files.BUILD_VERSION,
         "code": code_fingerprint(),
         "raw_dir": str(raw),
         "inputs": fingerprint,
-        "outputs": {rel: _sha256(cache / rel) for rel in output_files()},
+        "outputs": {rel: cache_files.sha256(cache / rel) for rel in cache_files.output_files()},
         "summary": layer_summary,
         "seconds": round(time.perf_counter() - started, 1),
     }
-    (cache / MANIFEST).write_text(json.dumps(manifest, indent=1))
+    (cache / cache_files.MANIFEST).write_text(json.dumps(manifest, indent=1))
     say("done")
     return manifest | {"reused": False}
-
-
-def read_lsoa_geometry(cache: Path) -> gpd.GeoDataFrame:
-    return gpd.read_parquet(cache / LSOA_GEOMETRY)
-
-
-def read_lsoa_table(cache: Path) -> pd.DataFrame:
-    return pd.read_parquet(cache / LSOA_TABLE)

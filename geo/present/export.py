@@ -15,9 +15,9 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-import shapely
 
 from geo.atlas import Atlas
+from geo.geography import geometry_json, to_wgs84
 
 #: A cell starting with one of these can run as a formula in Excel, LibreOffice or Sheets
 #: (OWASP "CSV injection"); full-width forms are included because some locales accept them.
@@ -83,7 +83,7 @@ def to_geojson_export(
 
     ``footprints`` is either a mapping from ``frame[key]`` to LSOA codes, or a list in row order.
     A row with no footprint keeps its properties with a null geometry, so nothing is lost.
-    ``geometries`` (GeoJSON geometry dicts by key, e.g. from :func:`geo.mapping.footprint_geometries`)
+    ``geometries`` (GeoJSON geometry dicts by key, e.g. from :func:`geo.present.folium_map.footprint_geometries`)
     is used when given; otherwise each footprint is dissolved from its LSOAs and reprojected.
     The attribution goes in a top-level ``attribution`` member (RFC 7946 foreign member).
     """
@@ -108,14 +108,10 @@ def to_geojson_export(
 
 
 def _wgs84_geometry(atlas: Atlas, codes: Iterable[str]) -> dict | None:
-    import geopandas as gpd
-
     shape = atlas.footprint_polygon(list(codes))
     if shape.is_empty:
         return None
-    wgs = gpd.GeoSeries([shape], crs="EPSG:27700").to_crs("EPSG:4326").iloc[0]
-    wgs = shapely.transform(wgs, lambda xy: np.round(xy, 6))
-    return json.loads(shapely.to_geojson(wgs))
+    return geometry_json(to_wgs84([shape], decimals=6)[0])
 
 
 def _json_value(value: object) -> object:

@@ -1,0 +1,1 @@
+"""The geocoder: site names in, footprints (sets of LSOAs) out, by a ladder of small rules."""

@@ -1,0 +1,1 @@
+"""Presentation: filters, the folium map, exports, coverage arithmetic and the palette."""

@@ -1,0 +1,74 @@
+"""The atlas's data, computed once per server and shared by every session (``st.cache_resource``).
+
+UI only in the sense that it caches: the work is done in ``geo``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from geo.atlas import Atlas, open_atlas
+from geo.geocode.bundled_sites import bundled_sites
+from geo.present import filters as flt
+from geo.present import folium_map as mapping
+from geo.present.coverage import england_population, union_population
+
+
+@st.cache_resource(show_spinner="Opening the geography cache...")
+def atlas() -> Atlas:
+    """The built geography (opened once per server)."""
+    return open_atlas()
+
+
+@st.cache_resource(show_spinner="Geocoding the bundled site lists...")
+def sites() -> tuple[pd.DataFrame, dict[str, frozenset[str]]]:
+    """The 43 bundled sites and their footprints (LSOA sets), geocoded once per server."""
+    return bundled_sites(atlas())
+
+
+@st.cache_resource(show_spinner="Drawing footprints...")
+def site_geometries() -> dict[str, dict]:
+    """Map geometry of every bundled footprint, simplified together once; filters only pick from it."""
+    _frame, footprints = sites()
+    return mapping.footprint_geometries(atlas(), footprints)
+
+
+@st.cache_resource(show_spinner=False)
+def outline(key: str) -> dict:
+    """Borders of a reference layer, ready for the map."""
+    return mapping.outline_geojson(atlas(), key)
+
+
+@st.cache_resource(show_spinner=False)
+def choropleth(key: str) -> tuple[dict, list[float]]:
+    """Areas of a layer filled by population, ready for the map."""
+    return mapping.choropleth_geojson(atlas(), key)
+
+
+@st.cache_resource(show_spinner=False)
+def england() -> int:
+    """England's mid-2015 population (the denominator of every share)."""
+    return england_population(atlas())
+
+
+@st.cache_resource(show_spinner=False)
+def regions() -> tuple[str, ...]:
+    """The four 2015 NHS England regions, north to south."""
+    return flt.region_options(atlas().lsoas)
+
+
+@st.cache_resource(show_spinner=False)
+def site_regions() -> pd.Series:
+    """Each bundled site's NHS regions (by footprint), computed once for the region filter."""
+    return flt.site_regions(sites()[0])
+
+
+def population_bounds() -> tuple[int, int]:
+    """The population slider's range in thousands."""
+    return flt.population_bounds(sites()[0]["population"])
+
+
+def union_people(current) -> int:
+    """People living in the union of the view's footprints (each person once)."""
+    return union_population(atlas(), current.lsoa_sets())

@@ -1,0 +1,70 @@
+"""The frame of every page: page config, the cache check, the atlas's own navigation and the filters.
+
+Each page calls :func:`start` first. That makes a page the same whether ``app.py`` routed to it
+with ``st.navigation`` or Streamlit ran it on its own: with a ``pages/`` folder beside the entry
+point, Streamlit's older folder-of-pages mode serves a deep link on a freshly started server by
+running the page file alone. Streamlit's own page list is switched off in
+``.streamlit/config.toml`` (``client.showSidebarNavigation = false``), so the sidebar lists the
+six pages below and nothing else, whichever way the page was reached.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from geo.cache import CacheError
+from ui.data import atlas
+from ui.sidebar import View, sidebar_filters
+from ui.widgets import md
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page of the atlas: its file, title, icon and address."""
+
+    path: str
+    title: str
+    icon: str
+    url_path: str
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("pages/overview.py", "Overview", ":material/home:", "overview"),
+    PageSpec("pages/map.py", "Map", ":material/map:", "map"),
+    PageSpec("pages/sites.py", "Sites", ":material/table:", "sites"),
+    PageSpec("pages/coverage.py", "Coverage", ":material/groups:", "coverage"),
+    PageSpec("pages/geocode.py", "Geocode a list", ":material/upload_file:", "geocode"),
+    PageSpec("pages/methods.py", "Data and methods", ":material/menu_book:", "methods"),
+)
+
+
+def navigation_pages() -> list[st.Page]:
+    """The pages for ``st.navigation`` in app.py; the first is the default."""
+    return [st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url_path, default=(i == 0))
+            for i, p in enumerate(PAGES)]
+
+
+def configure_page() -> None:
+    """Title, favicon and layout. Called before ``st.navigation`` too, or the page's icon becomes the favicon.
+
+    The favicon is an emoji (drawn as an inline SVG): a ":material/...:" icon would be fetched from
+    Google's font servers, and the app makes no request to the internet.
+    """
+    st.set_page_config(page_title="NHS integration atlas", page_icon="🗺️", layout="wide")
+
+
+def start() -> View:
+    """Set the page up (config, cache check, navigation, filters) and return the filtered view."""
+    configure_page()
+    try:
+        atlas()
+    except (FileNotFoundError, CacheError) as problem:  # say how to build it rather than show a traceback
+        st.error(f"The geography cache cannot be used: {md(problem)}. Run `bash scripts/run.sh` or "
+                 "`python -m geo build`, then reload this page.")
+        st.stop()
+    with st.sidebar:
+        for page in PAGES:
+            st.page_link(page.path, label=page.title, icon=page.icon)
+    return sidebar_filters()

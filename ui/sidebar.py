@@ -1,0 +1,100 @@
+"""The shared sidebar: filters bound to the page address, their notices, and the filtered view."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from geo.present import filters as flt
+from ui.data import population_bounds, regions, site_regions, sites
+
+NOTICES = "_url_notices"
+CHECKED = "_url_checked"
+
+
+@dataclass(frozen=True)
+class View:
+    """The current filtered view: the filters, the rows that pass and their footprints."""
+
+    filters: flt.Filters
+    frame: pd.DataFrame
+    footprints: dict[str, frozenset[str]]
+    total: int
+
+    def lsoa_sets(self) -> list[frozenset[str]]:
+        """Footprints of the rows shown, in row order."""
+        return [self.footprints.get(s, frozenset()) for s in self.frame["site_id"]]
+
+
+def current_filters() -> flt.Filters:
+    """The filters as the sidebar widgets hold them now."""
+    state = st.session_state
+    keys = flt.KEYS
+    pop = state.get(keys["population"])
+    return flt.filters_from_values(
+        state.get(keys["programme"]) or (), state.get(keys["care_model"]) or (), state.get(keys["region"]) or (),
+        tuple(pop) if pop else None, population_bounds(), state.get(keys["search"]) or "")
+
+
+def view() -> View:
+    """The bundled sites that pass the current filters."""
+    frame, footprints = sites()
+    chosen = current_filters()
+    shown = flt.apply_filters(frame, chosen, site_regions())
+    return View(chosen, shown, footprints, len(frame))
+
+
+def _query_values() -> dict[str, list[str]]:
+    params = st.query_params
+    return {key: params.get_all(key) for key in params}
+
+
+def _clear_notices() -> None:
+    st.session_state[NOTICES] = []
+
+
+def _reset_filters() -> None:
+    keys = flt.KEYS
+    for key in (keys["programme"], keys["care_model"], keys["region"]):
+        st.session_state[key] = []
+    st.session_state[keys["population"]] = population_bounds()
+    st.session_state[keys["search"]] = ""
+    _clear_notices()
+
+
+def sidebar_filters() -> View:
+    """Draw the shared filters in the sidebar, bound to the URL, and return the filtered view.
+
+    Values in the link are checked once per session, before the widgets read them, so any
+    value Streamlit would silently drop gets a visible notice instead.
+    """
+    state = st.session_state
+    keys = flt.KEYS
+    bounds = population_bounds()
+    if not state.get(CHECKED):
+        state[CHECKED] = True
+        state[NOTICES] = flt.check_query(_query_values(), regions(), bounds).notices
+    with st.sidebar:
+        st.header("Filters")
+        st.multiselect("Programme", flt.PROGRAMMES, key=keys["programme"], bind="query-params",
+                       placeholder="All programmes", on_change=_clear_notices)
+        st.multiselect("Care model", flt.CARE_MODELS, key=keys["care_model"], bind="query-params",
+                       placeholder="All care models", on_change=_clear_notices)
+        st.multiselect("NHS England region (2015)", regions(), key=keys["region"], bind="query-params",
+                       placeholder="All regions", on_change=_clear_notices,
+                       help="A site counts in every region its footprint reaches.")
+        st.slider("Population covered (thousands)", min_value=bounds[0], max_value=bounds[1], value=bounds,
+                  step=10, key=keys["population"], bind="query-params", on_change=_clear_notices,
+                  help="Mid-2015 residents of the site's footprint.")
+        st.text_input("Search names", key=keys["search"], bind="query-params", on_change=_clear_notices,
+                      placeholder="e.g. Wirral, MCP, Sunderland",
+                      help="Matches site names, lead organisations, CCGs and local authorities.")
+        current = view()
+        st.markdown(f"**{len(current.frame)} of {current.total} sites** match.")
+        st.button("Clear filters", on_click=_reset_filters, disabled=current.filters.is_default())
+        st.caption("The filters live in the page address: copy it to share this view.")
+    for notice in state.get(NOTICES) or []:
+        st.warning(notice, icon=":material/link_off:")
+    return current

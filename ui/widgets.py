@@ -1,0 +1,80 @@
+"""Small pieces every page draws: escaped text, the attribution caption, a site's details."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import streamlit as st
+
+from geo.present import filters as flt
+from geo.sources import ATTRIBUTION
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+def md(text: object) -> str:
+    """Text from data, escaped so markdown and HTML in it show as typed."""
+    if text is None or (isinstance(text, float) and pd.isna(text)) or text is pd.NA:
+        return ""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))
+
+
+def attribution_caption() -> None:
+    """The attribution lines the sources ask for, under a map or table."""
+    st.caption("  \n".join(md(line) for line in ATTRIBUTION))
+
+
+def asset_base() -> str:
+    """The app's URL path, under which ``app/static`` (the map's own Leaflet) is served."""
+    path = (st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{path}/" if path else "/"
+
+
+def _joined(value: object) -> str:
+    return "; ".join(flt.split_list(value))
+
+
+def site_details(row: pd.Series, footprint: frozenset[str]) -> None:
+    """Everything known about one site, every value escaped (it comes from data)."""
+    st.subheader(md(row.get("display_name")))
+    facts = [
+        ("Name as announced", row.get("name_as_printed") or "(left out of the article)"),
+        ("Programme", row.get("programme")),
+        ("Care model", row.get("care_model")),
+        ("Lead organisation", row.get("lead_organisation")),
+        ("Announced", row.get("announced")),
+        ("NHS region as announced", row.get("region_announced") or row.get("region_inferred")),
+        ("NHS region of the footprint", _joined(row.get("nhs_regions"))),
+        ("Region check", row.get("region_check")),
+        ("CCGs (2015)", _joined(row.get("ccg_names"))),
+        ("Local authorities", _joined(row.get("lad_names"))),
+        ("Upper-tier authorities", _joined(row.get("utla_names"))),
+        ("Population covered", _population_text(row.get("population"))),
+        ("Footprint", f"{row.get('footprint_level') or 'none'}, {len(footprint):,} LSOAs"),
+        ("Geocoding", f"{row.get('status')}; method {row.get('method') or 'none'}; score {row.get('score')}"),
+        ("Geocoder's note", row.get("note")),
+        ("Source", row.get("source")),
+        ("Notes", row.get("notes")),
+    ]
+    lines = [f"**{label}:** {md(value)}" for label, value in facts if _present(value)]
+    st.markdown("  \n".join(lines))
+    if _present(row.get("population_basis")):
+        st.caption("Population basis: " + md(row.get("population_basis")))
+
+
+def _present(value: object) -> bool:
+    return value is not None and value is not pd.NA and not (isinstance(value, float) and pd.isna(value)) \
+        and str(value).strip() != ""
+
+
+def _population_text(value: object) -> str:
+    number = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
+    return "not known" if pd.isna(number) else f"{int(number):,} (mid-2015)"
+
+
+def people(n: int) -> str:
+    """A headline population: millions to one decimal, else thousands (ONS: round small areas)."""
+    if n >= 1_000_000:
+        return f"{n / 1_000_000:.1f} million"
+    return f"{round(n, -2):,}"
