@@ -40,9 +40,9 @@ def calibrate(weights: np.ndarray, groups: np.ndarray, totals: dict) -> np.ndarr
     return out
 
 
-def build_lsoa_table(raw: Path) -> pd.DataFrame:
+def build_lsoa_table(raw: Path, expected_lsoas: int | None = rawfiles.EXPECTED_LSOAS) -> pd.DataFrame:
     """Join the ONS lookups, NHS hierarchy and population into one row per LSOA (32,844)."""
-    lookup = rawfiles.lsoa_lookup(raw)
+    lookup = rawfiles.lsoa_lookup(raw, expected_lsoas)
     utla = rawfiles.utla_lookup(raw)
     hierarchy = rawfiles.ccg_hierarchy(raw)
     pop = rawfiles.iod_population(raw)

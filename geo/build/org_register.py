@@ -30,20 +30,12 @@ def _places(frame: pd.DataFrame, columns: list[int]) -> pd.Series:
 
 def _gp_practices(raw: Path) -> pd.DataFrame:
     """Active GP practices (status A, prescribing setting 4) from ODS epraccur, July 2015."""
-    frame = rawfiles._csv(raw, rawfiles.GP_PRACTICES, header=None, dtype=str, keep_default_na=False)
-    if frame.shape[1] < 26:
-        raise rawfiles.RawDataError(raw / rawfiles.GP_PRACTICES, "expected the 27-column ODS layout")
+    frame = rawfiles.gp_practices(raw)
     active = frame[(frame[12] == "A") & (frame[25] == "4")]
     out = pd.DataFrame({"org_type": "practice", "code": active[0], "name": active[1],
                         "postcode": active[9], "ccg_ods": active[14], "places": _places(active, [5, 6, 7])})
-    sizes = rawfiles._csv(raw, rawfiles.LIST_SIZES, ["Practice Code"])
-    counts = sizes.drop(columns=[c for c in sizes.columns if not c.startswith(("Male", "Female"))])
-    sizes = pd.Series(counts.sum(axis=1).to_numpy(), index=sizes["Practice Code"]).groupby(level=0).sum()
-    out["list_size"] = out["code"].map(sizes)
-
-    locs = rawfiles._csv(raw, rawfiles.GP_LOCATIONS, ["OrganisationCode", "Postcode", "Latitude", "Longitude"],
-                         sep="\u00ac", encoding="latin-1", dtype=str, engine="python")
-    locs = locs.dropna(subset=["Latitude", "Longitude"])
+    out["list_size"] = out["code"].map(rawfiles.list_sizes(raw))
+    locs = rawfiles.gp_locations(raw)
     points = gpd.GeoSeries(gpd.points_from_xy(locs["Longitude"].astype(float), locs["Latitude"].astype(float)),
                            crs="EPSG:4326").to_crs(BNG)
     locs = locs.assign(x=points.x.to_numpy(), y=points.y.to_numpy())
@@ -61,11 +53,9 @@ def _gp_practices(raw: Path) -> pd.DataFrame:
 
 def _trusts(raw: Path) -> pd.DataFrame:
     """English NHS trusts open in 2015 (ODS etr), located by their postcode's grid reference."""
-    frame = rawfiles._csv(raw, rawfiles.TRUSTS, header=None, dtype=str, keep_default_na=False)
+    frame = rawfiles.trusts(raw)
     english = frame[frame[2].str.match(r"^Y5[4-7]$")]  # drops Welsh trusts and the two later hand-added rows
-    postcodes = rawfiles._csv(raw, rawfiles.TRUST_POSTCODES, header=None, dtype=str,
-                              names=["postcode", "easting", "northing"]).drop_duplicates("postcode")
-    grid = postcodes.set_index("postcode")
+    grid = rawfiles.trust_postcodes(raw).set_index("postcode")
     out = pd.DataFrame({"org_type": "trust", "code": english[0], "name": english[1], "postcode": english[9],
                         "ccg_ods": None, "list_size": np.nan, "places": _places(english, [5, 6, 7])})
     out["x"] = out["postcode"].map(grid["easting"]).astype(float)

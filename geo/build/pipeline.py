@@ -13,6 +13,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import geopandas as gpd
+import pandas as pd
+
 from geo import cache as cache_files
 from geo.build import raw as rawfiles
 from geo.build.layers import clean_lsoa_geometry, display_layer, dissolve
@@ -59,8 +62,13 @@ def cache_problem(raw: Path, cache: Path) -> str | None:
     return cache_files.output_problem(cache, manifest)
 
 
-def build(raw: Path, cache: Path, *, force: bool = False, progress: Progress = print) -> dict:
-    """Build the cache from ``raw`` unless it is already current; return the manifest."""
+def build(raw: Path, cache: Path, *, force: bool = False, progress: Progress = print,
+          expected_lsoas: int | None = rawfiles.EXPECTED_LSOAS) -> dict:
+    """Build the cache from ``raw`` unless it is already current; return the manifest.
+
+    ``expected_lsoas`` is England's LSOA count; ``None`` builds a subset of districts (the fast
+    test tier), checking only that the lookup and the polygons hold the same LSOAs.
+    """
     started = time.perf_counter()
 
     def say(message: str) -> None:
@@ -75,38 +83,12 @@ def build(raw: Path, cache: Path, *, force: bool = False, progress: Progress = p
     (cache / cache_files.MANIFEST).unlink(missing_ok=True)
     for sub in ("layers", "display"):
         (cache / sub).mkdir(parents=True, exist_ok=True)
-
-    say("reading lookups and population")
-    table = build_lsoa_table(raw)
-    say(f"LSOA table: {len(table):,} LSOAs, population {table['population'].sum():,}")
-
-    say("reading LSOA polygons (one file per district)")
-    polygons = rawfiles.lsoa_polygons(raw)
-    say("repairing LSOA polygons and snapping them into a clean coverage (the slow step)")
-    lsoa_geom = clean_lsoa_geometry(polygons)
-    lsoa_geom.to_parquet(cache / cache_files.LSOA_GEOMETRY, index=False)
-    ccg13 = rawfiles.ccg_2013(raw)
-    ccg13.to_parquet(cache / cache_files.CCG_2013, index=False)
-    table["ccg13_ods"] = assign_ccg_2013(table, lsoa_geom, ccg13, rawfiles.ccg_2013_polygons(raw)).to_numpy()
-    table.to_parquet(cache / cache_files.LSOA_TABLE, index=False)
-
-    layer_summary = {}
-    for key, spec in LAYERS.items():
-        layer = dissolve(table, lsoa_geom, spec)
-        layer.to_parquet(cache / cache_files.layer_file(key), index=False)
-        display = display_layer(layer, spec.tolerance_m)
-        text = to_geojson(display)
-        (cache / cache_files.display_file(key)).write_text(text)
-        layer_summary[key] = {"areas": len(layer), "population": int(layer["population"].sum()),
-                              "display_bytes": len(text.encode())}
-        say(f"layer {key}: {len(layer)} areas, population {layer_summary[key]['population']:,}, "
-            f"display {len(text.encode()) / 1024:.0f} KB")
-
+    table, lsoa_geom = _lsoas(raw, cache, expected_lsoas, say)
+    layer_summary = _layers(table, lsoa_geom, cache, say)
     say("reading the organisation register (GP practices, NHS trusts)")
     register = build_register(raw, lsoa_geom)
     register.to_parquet(cache / cache_files.REGISTER, index=False)
     say(f"register: {len(register):,} organisations")
-
     manifest = {
         "build_version": cache_files.BUILD_VERSION,
         "code": code_fingerprint(),
@@ -119,3 +101,37 @@ def build(raw: Path, cache: Path, *, force: bool = False, progress: Progress = p
     (cache / cache_files.MANIFEST).write_text(json.dumps(manifest, indent=1))
     say("done")
     return manifest | {"reused": False}
+
+
+def _lsoas(raw: Path, cache: Path, expected: int | None, say: Progress) -> tuple[pd.DataFrame, gpd.GeoDataFrame]:
+    """The LSOA table (with 2013 CCGs) and the cleaned LSOA polygons, written to the cache."""
+    say("reading lookups and population")
+    table = build_lsoa_table(raw, expected)
+    say(f"LSOA table: {len(table):,} LSOAs, population {table['population'].sum():,}")
+    say("reading LSOA polygons (one file per district)")
+    polygons = rawfiles.lsoa_polygons(raw, expected)
+    if set(polygons["LSOA11CD"]) != set(table["lsoa_code"]):
+        raise rawfiles.RawDataError(raw / rawfiles.LSOA_POLYGONS, "the polygons and the LSOA lookup hold different LSOAs")
+    say("repairing LSOA polygons and snapping them into a clean coverage (the slow step)")
+    lsoa_geom = clean_lsoa_geometry(polygons)
+    lsoa_geom.to_parquet(cache / cache_files.LSOA_GEOMETRY, index=False)
+    ccg13 = rawfiles.ccg_2013(raw)
+    ccg13.to_parquet(cache / cache_files.CCG_2013, index=False)
+    table["ccg13_ods"] = assign_ccg_2013(table, lsoa_geom, ccg13, rawfiles.ccg_2013_polygons(raw)).to_numpy()
+    table.to_parquet(cache / cache_files.LSOA_TABLE, index=False)
+    return table, lsoa_geom
+
+
+def _layers(table: pd.DataFrame, lsoa_geom: gpd.GeoDataFrame, cache: Path, say: Progress) -> dict:
+    """Every boundary layer and its display version, written to the cache; their summary."""
+    layer_summary = {}
+    for key, spec in LAYERS.items():
+        layer = dissolve(table, lsoa_geom, spec)
+        layer.to_parquet(cache / cache_files.layer_file(key), index=False)
+        text = to_geojson(display_layer(layer, spec.tolerance_m))
+        (cache / cache_files.display_file(key)).write_text(text)
+        layer_summary[key] = {"areas": len(layer), "population": int(layer["population"].sum()),
+                              "display_bytes": len(text.encode())}
+        say(f"layer {key}: {len(layer)} areas, population {layer_summary[key]['population']:,}, "
+            f"display {len(text.encode()) / 1024:.0f} KB")
+    return layer_summary

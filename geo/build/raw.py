@@ -55,12 +55,16 @@ def _csv(raw: Path, rel: str, required: list[str] | None = None, **kwargs) -> pd
     return frame
 
 
-def lsoa_lookup(raw: Path) -> pd.DataFrame:
-    """ONS LSOA (2011) to CCG (2015) to LAD (2015): one row per English LSOA."""
+def lsoa_lookup(raw: Path, expected: int | None = EXPECTED_LSOAS) -> pd.DataFrame:
+    """ONS LSOA (2011) to CCG (2015) to LAD (2015): one row per English LSOA.
+
+    ``expected`` is England's count; ``None`` accepts a subset (the fast test tier builds a few
+    districts), though never a duplicated LSOA.
+    """
     cols = ["LSOA11CD", "LSOA11NM", "CCG15CD", "CCG15CDH", "CCG15NM", "LAD15CD", "LAD15NM"]
     frame = _csv(raw, LSOA_LOOKUP, cols, dtype=str)
-    if len(frame) != EXPECTED_LSOAS or frame["LSOA11CD"].duplicated().any():
-        raise RawDataError(raw / LSOA_LOOKUP, f"expected {EXPECTED_LSOAS} distinct LSOAs, found {len(frame)}")
+    if (expected is not None and len(frame) != expected) or frame["LSOA11CD"].duplicated().any():
+        raise RawDataError(raw / LSOA_LOOKUP, f"expected {expected} distinct LSOAs, found {len(frame)}")
     return frame[cols]
 
 
@@ -88,6 +92,39 @@ def iod_population(raw: Path) -> pd.DataFrame:
     return frame
 
 
+def gp_practices(raw: Path) -> pd.DataFrame:
+    """ODS epraccur (July 2015): every GP practice and prescribing setting, 27 unnamed columns, as text."""
+    frame = _csv(raw, GP_PRACTICES, header=None, dtype=str, keep_default_na=False)
+    if frame.shape[1] < 26:
+        raise RawDataError(raw / GP_PRACTICES, "expected the 27-column ODS layout")
+    return frame
+
+
+def list_sizes(raw: Path) -> pd.Series:
+    """NHSBSA registered patients per practice code (April-June 2015), all ages and both sexes."""
+    sizes = _csv(raw, LIST_SIZES, ["Practice Code"])
+    counts = sizes.drop(columns=[c for c in sizes.columns if not c.startswith(("Male", "Female"))])
+    return pd.Series(counts.sum(axis=1).to_numpy(), index=sizes["Practice Code"]).groupby(level=0).sum()
+
+
+def gp_locations(raw: Path) -> pd.DataFrame:
+    """NHS Choices GP list (2019): code, postcode and WGS84 coordinates of practices that have them."""
+    locs = _csv(raw, GP_LOCATIONS, ["OrganisationCode", "Postcode", "Latitude", "Longitude"],
+                sep="\u00ac", encoding="latin-1", dtype=str, engine="python")
+    return locs.dropna(subset=["Latitude", "Longitude"])
+
+
+def trusts(raw: Path) -> pd.DataFrame:
+    """ODS etr (late 2015): NHS trusts, 24 unnamed columns, as text."""
+    return _csv(raw, TRUSTS, header=None, dtype=str, keep_default_na=False)
+
+
+def trust_postcodes(raw: Path) -> pd.DataFrame:
+    """Grid references (EPSG:27700) of trust headquarters' postcodes, from NSPL."""
+    return _csv(raw, TRUST_POSTCODES, header=None, dtype=str,
+                names=["postcode", "easting", "northing"]).drop_duplicates("postcode")
+
+
 def ccg_2013(raw: Path) -> pd.DataFrame:
     """The 211 CCGs of April 2013 (ONS codes, ODS codes and names), for 2013-era site names."""
     return _csv(raw, CCG_2013, ["CCG13CD", "CCG13CDH", "CCG13NM"], dtype=str, encoding="cp1252")
@@ -105,7 +142,7 @@ def ccg_2013_polygons(raw: Path) -> gpd.GeoDataFrame:
     return frame.rename(columns={"Name": "ccg13_ods"}).set_crs("EPSG:4326", allow_override=True)
 
 
-def lsoa_polygons(raw: Path) -> gpd.GeoDataFrame:
+def lsoa_polygons(raw: Path, expected: int | None = EXPECTED_LSOAS) -> gpd.GeoDataFrame:
     """All LSOA (2011) polygons, as stored (WGS84, some invalid), from one GeoJSON per district."""
     folder = raw / LSOA_POLYGONS
     files = sorted(folder.glob("E*.json")) if folder.is_dir() else []
@@ -118,6 +155,6 @@ def lsoa_polygons(raw: Path) -> gpd.GeoDataFrame:
         except Exception as exc:
             raise RawDataError(path, f"cannot be read as GeoJSON ({exc})") from exc
     frame = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs="EPSG:4326")
-    if len(frame) != EXPECTED_LSOAS:
-        raise RawDataError(folder, f"expected {EXPECTED_LSOAS} LSOA polygons, found {len(frame)}")
+    if expected is not None and len(frame) != expected:
+        raise RawDataError(folder, f"expected {expected} LSOA polygons, found {len(frame)}")
     return frame

@@ -164,6 +164,17 @@ class Gazetteer:
     def lad_neighbours(self, lad: str) -> set[str]:
         return self._lad_neighbours.get(lad, {lad})
 
+    def cell(self, ccg: str, lad: str) -> frozenset[str]:
+        """The LSOAs of one CCG within one district (empty if they do not meet)."""
+        return self._cell.get((ccg, lad), frozenset())
+
+    def readings(self, entries: list[Entry]) -> list[list[Entry]]:
+        """Group entries that cover the same LSOAs (Wirral CCG and Wirral district are one reading)."""
+        groups: dict[frozenset, list[Entry]] = {}
+        for entry in entries:
+            groups.setdefault(self.lsoas(entry), []).append(entry)
+        return [g for k, g in groups.items() if k]
+
     # -- entries to LSOAs -----------------------------------------------------------------
     def lsoas(self, entry: Entry) -> frozenset[str]:
         """The LSOAs an entry stands for (organisations: their CCG within their district)."""

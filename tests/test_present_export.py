@@ -41,9 +41,9 @@ def test_safe_csv_escapes_every_formula_start_and_keeps_the_rest():
     assert [n[2:] for n in notes] == list(ATTRIBUTION)
 
 
-def test_safe_csv_reads_back_with_pandas(atlas):
-    frame = pd.DataFrame({"site_id": ["a", "b"], "population": pd.array([atlas.population(
-        atlas.lsoas_of("ccg", "12F")), pd.NA], dtype="Int64"), "codes": ["12F;02F", ""]})
+def test_safe_csv_reads_back_with_pandas(small_atlas):
+    frame = pd.DataFrame({"site_id": ["a", "b"], "population": pd.array([small_atlas.population(
+        small_atlas.lsoas_of("ccg", "12F")), pd.NA], dtype="Int64"), "codes": ["12F;02F", ""]})
     data = export.to_safe_csv(frame, "line one\n\nline two")
     back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", skiprows=2, keep_default_na=False, dtype=str)
     assert list(back["site_id"]) == ["a", "b"]
@@ -51,11 +51,11 @@ def test_safe_csv_reads_back_with_pandas(atlas):
     assert data.startswith(b"\xef\xbb\xbf")  # a BOM, so Excel reads the (c) signs right
 
 
-def test_geojson_export_one_feature_per_row_with_nothing_lost(atlas):
-    wirral = frozenset(atlas.lsoas_of("ccg", "12F"))
+def test_geojson_export_one_feature_per_row_with_nothing_lost(small_atlas):
+    wirral = frozenset(small_atlas.lsoas_of("ccg", "12F"))
     frame = pd.DataFrame({"site_id": ["w", "none"], "display_name": ["Wirral", "<b>Nowhere</b>"],
-                          "population": pd.array([atlas.population(wirral), pd.NA], dtype="Int64")})
-    text = export.to_geojson_export(frame, {"w": wirral, "none": frozenset()}, atlas, ATTRIBUTION)
+                          "population": pd.array([small_atlas.population(wirral), pd.NA], dtype="Int64")})
+    text = export.to_geojson_export(frame, {"w": wirral, "none": frozenset()}, small_atlas, ATTRIBUTION)
     data = json.loads(text)
     assert data["type"] == "FeatureCollection" and data["attribution"] == list(ATTRIBUTION)
     first, second = data["features"]
@@ -66,7 +66,7 @@ def test_geojson_export_one_feature_per_row_with_nothing_lost(atlas):
     lon, lat = shape.centroid.x, shape.centroid.y
     assert -3.3 < lon < -2.9 and 53.2 < lat < 53.5  # the Wirral peninsula
     # a list of footprints in row order works too (uploaded lists have no ids)
-    by_row = json.loads(export.to_geojson_export(frame, [wirral, frozenset()], atlas, ATTRIBUTION))
+    by_row = json.loads(export.to_geojson_export(frame, [wirral, frozenset()], small_atlas, ATTRIBUTION))
     assert by_row["features"][0]["geometry"] == first["geometry"]
 
 

@@ -11,7 +11,6 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from geo import cache as cache_files
 from geo.build import pipeline as buildmod
 from geo.geography import LAYERS
 
@@ -93,18 +92,6 @@ def test_build_reuses_current_cache(raw_dir, cache_dir):
     lines = []
     manifest = buildmod.build(raw_dir, cache_dir, progress=lines.append)
     assert manifest["reused"] and "reusing" in lines[0]
-
-
-def test_damaged_cache_is_detected_and_rebuilt(raw_dir, cache_dir, tmp_path):
-    copy = tmp_path / "cache"
-    shutil.copytree(cache_dir, copy)
-    (copy / cache_files.display_file("ccg")).write_text("{broken")
-    assert "damaged" in buildmod.cache_problem(raw_dir, copy)
-    manifest = buildmod.build(raw_dir, copy, progress=lambda _m: None)
-    assert not manifest["reused"] and buildmod.cache_problem(raw_dir, copy) is None
-    old = json.loads((copy / cache_files.MANIFEST).read_text()) | {"build_version": 0}
-    (copy / cache_files.MANIFEST).write_text(json.dumps(old))
-    assert "older build" in buildmod.cache_problem(raw_dir, copy)
 
 
 def test_missing_raw_file_exits_nonzero_naming_it(raw_dir, tmp_path):

@@ -1,0 +1,36 @@
+"""What the geocoder says about one name: a status, the method that decided, and what it meant."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from geo.geocode.gazetteer import Entry
+
+MATCHED, AMBIGUOUS, UNMATCHED = "matched", "ambiguous", "unmatched"
+STATUSES = (MATCHED, AMBIGUOUS, UNMATCHED)
+
+
+@dataclass
+class Match:
+    """The outcome for one site: what it resolved to and why."""
+
+    status: str
+    method: str
+    score: float
+    entries: list[Entry] = field(default_factory=list)
+    candidates: list[str] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def matched(self) -> bool:
+        return self.status == MATCHED
+
+
+def unmatched(note: str, candidates: list[str] | None = None) -> Match:
+    return Match(UNMATCHED, "none", 0.0, [], candidates or [], note)
+
+
+def blank(value: object) -> bool:
+    """Empty, missing or NaN: a cell that says nothing."""
+    return value is None or (isinstance(value, float) and math.isnan(value)) or str(value).strip() == ""
