@@ -102,8 +102,9 @@ def _write(frame, path: str, attribution: bool) -> None:
 
 
 def _summary_line(frame) -> str:
-    counts = frame["status"].value_counts()
-    return ", ".join(f"{counts.get(s, 0)} {s}" for s in ("matched", "ambiguous", "unmatched"))
+    from geo.geocode.match import status_summary
+
+    return status_summary(frame["status"])
 
 
 def _geocode(args: argparse.Namespace) -> int:

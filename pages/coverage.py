@@ -4,7 +4,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from geo.present.coverage import coverage_by, multi_programme_places, overlapping_sites
+from geo.present.coverage import PEOPLE_IN_BOTH, coverage_by, multi_programme_places, overlapping_sites
 from geo.present.palette import CARE_MODEL_COLOURS, care_model_colour
 from ui import data, shell, widgets
 
@@ -66,19 +66,19 @@ else:
     if places.empty:
         st.info("No district has both a vanguard and an integration pioneer among the sites shown.")
     else:
-        in_both = int(places.iloc[:, -1].sum())
+        in_both = int(places[PEOPLE_IN_BOTH].sum())
         st.markdown(f"**{len(places)} districts** have people covered by both programmes: **{in_both:,}** people "
                     f"({in_both / data.england():.2%} of England).")
         bars = alt.Chart(places).mark_bar(color="#CC79A7").encode(
-            x=alt.X(f"{places.columns[-1]}:Q", title="People in more than one programme"),
+            x=alt.X(f"{PEOPLE_IN_BOTH}:Q", title="People in more than one programme"),
             y=alt.Y("district:N", sort="-x", title=None, axis=LABELS),
-            tooltip=["district", "programmes", "sites", alt.Tooltip(f"{places.columns[-1]}:Q", format=",")],
+            tooltip=["district", "programmes", "sites", alt.Tooltip(f"{PEOPLE_IN_BOTH}:Q", format=",")],
         ).properties(height=40 * len(places) + 40)
         st.altair_chart(bars, width="stretch")
-        st.dataframe(places[["district", "programmes", places.columns[-1], "sites"]], hide_index=True,
+        st.dataframe(places[["district", "programmes", PEOPLE_IN_BOTH, "sites"]], hide_index=True,
                      width="stretch", column_config={
             "district": "District", "programmes": "Programmes", "sites": "Sites",
-            places.columns[-1]: st.column_config.NumberColumn("People in more than one programme",
+            PEOPLE_IN_BOTH: st.column_config.NumberColumn("People in more than one programme",
                                                               format="localized")})
     pairs = overlapping_sites(atlas, current.frame, current.footprints)
     if not pairs.empty:

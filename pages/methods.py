@@ -6,19 +6,7 @@ from geo.config import PROJECT_ROOT
 from geo.sources import POPULATION_BASIS, SOURCES
 from ui import data, shell, widgets
 
-SITES_README = PROJECT_ROOT / "data" / "sites" / "README.md"
-
-
-def reconciliation_notes() -> str:
-    """The 'How the seed list was reconciled' section of data/sites/README.md (the project's own text)."""
-    text = SITES_README.read_text(encoding="utf-8")
-    start = text.find("## How the seed list was reconciled")
-    if start < 0:
-        return "See data/sites/README.md."
-    body = text[start:].split("\n", 1)[1]
-    end = body.find("\n## ")
-    return body if end < 0 else body[:end]
-
+RECONCILIATION = PROJECT_ROOT / "data" / "sites" / "RECONCILIATION.md"
 
 shell.start()
 st.title("Data and methods")
@@ -43,8 +31,7 @@ st.markdown("\n".join(
     f"- **{widgets.md(s.name)}** ({widgets.md(s.vintage)}), for {widgets.md(s.used_for)}.  \n"
     f"  _{widgets.md(s.attribution)}_" for s in SOURCES))
 
-st.header("How the seed list was reconciled")
-st.markdown(reconciliation_notes())
+st.markdown(RECONCILIATION.read_text(encoding="utf-8"))  # the project's own text, shown whole
 
 st.header("Known limitations")
 st.markdown(

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from geo.geocode.match import status_summary
 from geo.present import export
 from geo.sources import ATTRIBUTION
 from ui import data, shell, widgets
@@ -31,8 +32,7 @@ st.caption(f"{len(current.frame)} of {current.total} sites" + (": " + widgets.md
 table = current.frame[[c for c in COLUMNS if c in current.frame]]
 st.dataframe(table, column_config=COLUMNS, hide_index=True, width="stretch", key="sites_table")
 
-counts = current.frame["status"].value_counts()
-st.caption("Geocoding: " + ", ".join(f"{counts.get(s, 0)} {s}" for s in ("matched", "ambiguous", "unmatched")))
+st.caption("Geocoding: " + status_summary(current.frame["status"]))
 
 # "vanguard-sites_pacs_north-of-england_2026-01-31.csv": programme first, then the other filters, then the date
 one_programme = current.filters.programmes[0] if len(current.filters.programmes) == 1 else None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from geo.geocode.gazetteer import Entry
@@ -25,6 +27,12 @@ class Match:
     @property
     def matched(self) -> bool:
         return self.status == MATCHED
+
+
+def status_summary(statuses: Iterable[str]) -> str:
+    """"40 matched, 2 ambiguous, 1 unmatched": how a list fared, every status named."""
+    counts = Counter(statuses)
+    return ", ".join(f"{counts.get(s, 0)} {s}" for s in STATUSES)
 
 
 def unmatched(note: str, candidates: list[str] | None = None) -> Match:

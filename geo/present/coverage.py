@@ -8,6 +8,9 @@ import pandas as pd
 
 from geo.atlas import Atlas
 
+#: The column of :func:`multi_programme_places` that counts people in more than one programme.
+PEOPLE_IN_BOTH = "population_in_more_than_one_programme"
+
 
 def union_population(atlas: Atlas, lsoa_sets: Iterable[Iterable[str]]) -> int:
     """Residents of the union of the footprints (an LSOA in two sites counts once)."""
@@ -73,7 +76,7 @@ def multi_programme_places(atlas: Atlas, frame: pd.DataFrame,
         for lsoa in lsoas:
             counts[lsoa] = counts.get(lsoa, 0) + 1
     shared = sorted(x for x, c in counts.items() if c > 1)
-    columns = ["district", "programmes", "sites", "population_in_more_than_one_programme"]
+    columns = ["district", "programmes", "sites", PEOPLE_IN_BOTH]
     if not shared:
         return pd.DataFrame(columns=columns)
     table = atlas.lsoas.loc[shared]
@@ -84,5 +87,5 @@ def multi_programme_places(atlas: Atlas, frame: pd.DataFrame,
                  if footprints.get(i, frozenset()) & lsoas]
         rows.append({"district": lad, "programmes": "; ".join(sorted({p for p, _ in sites})),
                      "sites": "; ".join(n for _, n in sites),
-                     "population_in_more_than_one_programme": int(group["population"].sum())})
+                     PEOPLE_IN_BOTH: int(group["population"].sum())})
     return pd.DataFrame(rows, columns=columns)
