@@ -21,7 +21,7 @@ from geo.layers import LAYERS, clean_lsoa_geometry, display_layer, dissolve, to_
 from geo.lsoa import assign_ccg_2013, build_lsoa_table
 from geo.register import build_register
 
-BUILD_VERSION = 3
+BUILD_VERSION = 4
 MANIFEST = "manifest.json"
 LSOA_TABLE = "lsoa.parquet"
 LSOA_GEOMETRY = "lsoa_geometry.parquet"

@@ -24,7 +24,15 @@ COLUMNS = [
     "ccg_code", "ccg_ods", "ccg_name",
     "nhs_local_office_code", "nhs_local_office_ods", "nhs_local_office_name",
     "nhs_region_code", "nhs_region_ods", "nhs_region_name",
+    "age_0_15", "age_16_59", "age_60_plus",
 ]
+#: The age bands of the LSOA table (mid-2015 residents), in order, with their labels.
+AGE_BANDS: dict[str, str] = {"age_0_15": "0-15", "age_16_59": "16-59", "age_60_plus": "60 and over"}
+AGE_BASIS = (
+    "Age bands (0-15, 16-59, 60 and over) are mid-2015 residents. Each LSOA's population (above) is split "
+    "in the shares of the IoD2019 denominators' three age columns for that LSOA, with largest-remainder "
+    "rounding, so the bands of every LSOA, and so of every footprint, sum exactly to its population."
+)
 
 
 def calibrate(weights: np.ndarray, groups: np.ndarray, totals: dict) -> np.ndarray:
@@ -46,6 +54,23 @@ def calibrate(weights: np.ndarray, groups: np.ndarray, totals: dict) -> np.ndarr
         floor[order[:short]] += 1
         out[idx] = floor
     return out
+
+
+def split_bands(totals: np.ndarray, bands: np.ndarray) -> np.ndarray:
+    """Split each integer total in the shares of its row of ``bands``, exactly (largest remainders).
+
+    Row ``i`` of the result sums to ``totals[i]``; a row of zero weights is split equally.
+    """
+    weights = bands.astype("float64")
+    empty = weights.sum(axis=1) <= 0
+    weights[empty] = 1.0
+    exact = weights / weights.sum(axis=1, keepdims=True) * totals[:, None]
+    floor = np.floor(exact).astype("int64")
+    short = totals - floor.sum(axis=1)
+    order = np.argsort(-(exact - floor), axis=1, kind="stable")
+    rank = np.argsort(order, axis=1)
+    floor += (rank < short[:, None]).astype("int64")
+    return floor
 
 
 def build_lsoa_table(raw: Path) -> pd.DataFrame:
@@ -72,6 +97,8 @@ def build_lsoa_table(raw: Path) -> pd.DataFrame:
     table["population_iod"] = table["population_iod"].astype("int64")
     totals = dict(zip(hierarchy["CCG15CD"], hierarchy["POP_MID2015_PERSONS"]))
     table["population"] = calibrate(table["population_iod"].to_numpy(), table["CCG15CD"].to_numpy(), totals)
+    iod_bands = table[list(rawfiles.IOD_AGE_COLUMNS.values())].to_numpy()
+    table[list(AGE_BANDS)] = split_bands(table["population"].to_numpy(), iod_bands)
 
     table = table.rename(columns={
         "LSOA11CD": "lsoa_code", "LSOA11NM": "lsoa_name", "LAD15CD": "lad_code", "LAD15NM": "lad_name",

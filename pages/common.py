@@ -17,6 +17,9 @@ from geo import filters as flt
 from geo import mapping
 from geo.atlas import Atlas, open_atlas
 from geo.coverage import england_population, union_population
+from geo.lsoa import AGE_BANDS
+from geo.present import atlas_map
+from geo.present.age import CARE_HOME_NOTE, age_profile
 from geo.sites import bundled_sites
 from geo.sources import ATTRIBUTION
 
@@ -53,6 +56,26 @@ def outline(key: str) -> dict:
 def choropleth(key: str) -> tuple[dict, list[float]]:
     """Areas of a layer filled by population, ready for the map."""
     return mapping.choropleth_geojson(atlas(), key)
+
+
+@st.cache_resource(show_spinner="Preparing the map...")
+def map_urls() -> dict[str, str]:
+    """Land, place labels and every bundled footprint as data files for the map (written once per server)."""
+    urls = atlas_map.publish_base_data(atlas())
+    urls["sites"] = atlas_map.publish_sites(sites()[0], site_geometries())
+    return urls
+
+
+@st.cache_resource(show_spinner=False)
+def outline_url(key: str) -> str:
+    """A reference layer's borders as a data file for the map."""
+    return atlas_map.publish_outline(atlas(), key)
+
+
+@st.cache_resource(show_spinner=False)
+def shading(key: str) -> tuple[str, list[float]]:
+    """A layer's areas filled by population, as a data file for the map, and its class breaks."""
+    return atlas_map.publish_shading(atlas(), key)
 
 
 @st.cache_resource(show_spinner=False)
@@ -230,6 +253,19 @@ def site_details(row: pd.Series, footprint: frozenset[str]) -> None:
     st.markdown("  \n".join(lines))
     if _present(row.get("population_basis")):
         st.caption("Population basis: " + md(row.get("population_basis")))
+    age_lines(footprint, row.get("care_model"))
+
+
+def age_lines(footprint: frozenset[str], care_model: object = None) -> None:
+    """Who lives in a footprint: residents by age band, and the care home caveat where it applies."""
+    if not footprint:
+        return
+    profile = age_profile(atlas(), footprint)
+    everyone = sum(profile.values())
+    parts = [f"{label}: {profile[band]:,} ({profile[band] / everyone:.0%})" for band, label in AGE_BANDS.items()]
+    st.markdown(f"**Residents by age (mid-2015):** {'; '.join(parts)}")
+    if care_model == "Enhanced health in care homes":
+        st.caption(md(CARE_HOME_NOTE))
 
 
 def _present(value: object) -> bool:

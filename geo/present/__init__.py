@@ -1,0 +1,1 @@
+"""Presentation: what the pages show and export (map, picture, workbook, labels, age profiles)."""
