@@ -65,7 +65,7 @@ _STYLE = """<style>
 .atlas-label span{position:absolute;left:0;top:0;transform:translate(-50%%,-50%%);white-space:nowrap;
  font:600 11px/1.2 sans-serif;color:%(label)s;letter-spacing:.02em;
  text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff,0 0 4px #fff}
-.atlas-tip{max-width:320px;white-space:normal}
+.atlas-tip{width:max-content;max-width:320px;white-space:normal}
 </style>"""
 
 _SCRIPT = """
