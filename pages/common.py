@@ -19,7 +19,7 @@ from geo.atlas import Atlas, open_atlas
 from geo.coverage import england_population, union_population
 from geo.lsoa import AGE_BANDS
 from geo.present import atlas_map
-from geo.present.age import CARE_HOME_NOTE, age_profile
+from geo.present.age import AGE_COLUMNS, CARE_HOME_NOTE, OLDER_SHARE, age_profile, with_age_columns
 from geo.sites import bundled_sites
 from geo.sources import ATTRIBUTION
 
@@ -61,9 +61,8 @@ def choropleth(key: str) -> tuple[dict, list[float]]:
 @st.cache_resource(show_spinner="Preparing the map...")
 def map_urls() -> dict[str, str]:
     """Land, place labels and every bundled footprint as data files for the map (written once per server)."""
-    urls = atlas_map.publish_base_data(atlas())
-    urls["sites"] = atlas_map.publish_sites(sites()[0], site_geometries())
-    return urls
+    frame, footprints = sites()
+    return atlas_map.cached_base_data(atlas(), frame, footprints, site_geometries)
 
 
 @st.cache_resource(show_spinner=False)
@@ -76,6 +75,19 @@ def outline_url(key: str) -> str:
 def shading(key: str) -> tuple[str, list[float]]:
     """A layer's areas filled by population, as a data file for the map, and its class breaks."""
     return atlas_map.publish_shading(atlas(), key)
+
+
+@st.cache_resource(show_spinner=False)
+def site_ages() -> pd.DataFrame:
+    """Residents of every bundled footprint by age band (once per server), indexed by site id."""
+    frame, footprints = sites()
+    columns = ["site_id", *AGE_COLUMNS.values(), OLDER_SHARE]
+    return with_age_columns(frame[["site_id"]], footprints, atlas())[columns].set_index("site_id")
+
+
+def with_ages(frame: pd.DataFrame) -> pd.DataFrame:
+    """Bundled sites with their residents by age band (see ``site_ages``)."""
+    return frame.join(site_ages(), on="site_id")
 
 
 @st.cache_resource(show_spinner=False)

@@ -14,7 +14,7 @@ from streamlit_folium import st_folium
 
 from geo import export, mapping
 from geo.layers import LAYERS
-from geo.present import atlas_map, picture
+from geo.present import atlas_map
 from geo.present.labels import place_labels
 from geo.sources import ATTRIBUTION
 from pages import common
@@ -35,6 +35,8 @@ def _land_and_labels() -> tuple[list[dict], list[dict]]:
 
 def _picture(fmt: str, current: common.View) -> bytes:
     """The filtered view as a slide-sized picture (built only when downloaded)."""
+    from geo.present import picture  # matplotlib: imported when first needed, not on the first paint
+
     land, labels = _land_and_labels()
     return picture.render(current.frame, common.site_geometries(), land, labels, TITLE, current.filters.describe(),
                           ATTRIBUTION, fmt=fmt, total=current.total, today=dt.date.today())
@@ -48,8 +50,7 @@ outlines = controls[0].multiselect(
     key="map_outlines", help="Borders drawn over the footprints.")
 shade = controls[1].selectbox("Population shading", list(CHOROPLETH_CHOICES), format_func=CHOROPLETH_CHOICES.get,
                               key="map_choropleth", help="Fill the areas of a layer by mid-2015 population.")
-geometries = common.site_geometries()
-shown_ids = [s for s in current.frame["site_id"] if s in geometries]
+shown_ids = [s for s in current.frame["site_id"] if current.footprints.get(s)]
 controls[2].metric("Footprints drawn", f"{len(shown_ids)} of {len(current.frame)}")
 shade_label = LAYERS[shade].label.split(" (")[0].lower() if shade else ""
 tiles, tiles_attr = mapping.tiles_from_env()
@@ -57,6 +58,7 @@ models = [m if isinstance(m, str) else mapping.OTHER_LABEL for m in
           current.frame.loc[current.frame["site_id"].isin(shown_ids), "care_model"]]
 
 if REBUILD:  # the old path: build and send the whole map on every run
+    geometries = common.site_geometries()
     shown = {s: geometries[s] for s in shown_ids}
     choropleth = (shade_label, *common.choropleth(shade)) if shade else None
     folium_map = mapping.build_map(

@@ -3,7 +3,8 @@
 import streamlit as st
 
 from geo.config import PROJECT_ROOT
-from geo.lsoa import POPULATION_BASIS
+from geo.lsoa import AGE_BASIS, POPULATION_BASIS
+from geo.present.age import CARE_HOME_NOTE
 from geo.sources import SOURCES
 from pages import common
 
@@ -37,6 +38,17 @@ st.markdown(
 )
 st.subheader("Population basis")
 st.markdown(common.md(POPULATION_BASIS))
+st.subheader("Age bands")
+st.markdown(common.md(AGE_BASIS) + " A footprint's age profile is the sum of its LSOAs' bands; a group of "
+            "footprints counts each LSOA once. The bands describe residents, also for the few sites whose "
+            "population is a practice list.")
+st.markdown("**Care home vanguards.** " + common.md(CARE_HOME_NOTE))
+st.subheader("Place labels on the map")
+st.markdown("With no basemap, the map names places from the atlas's own data: each 2015 district at its "
+            "population-weighted centre (the mean of its LSOAs' centroids weighted by residents), and London "
+            "once for the whole region. Larger, denser places are labelled first; more names appear as you "
+            "zoom in. England's land is drawn from the NHS region boundaries on a sea-coloured background "
+            "(Wales and Scotland are outside the atlas and drawn as background).")
 
 st.header("Sources")
 st.caption("Government data is under the Open Government Licence v3.0; the project's own files are MIT-licensed.")

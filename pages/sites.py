@@ -3,6 +3,9 @@
 import streamlit as st
 
 from geo import export
+from geo.lsoa import AGE_BASIS
+from geo.present import workbook
+from geo.present.age import AGE_COLUMNS, CARE_HOME_NOTE, OLDER_SHARE
 from geo.sources import ATTRIBUTION
 from pages import common
 
@@ -16,6 +19,10 @@ COLUMNS = {
     "status": st.column_config.TextColumn("Geocoding status", help="matched, ambiguous or unmatched"),
     "method": "Method",
     "score": st.column_config.NumberColumn("Score", format="%.0f"),
+    AGE_COLUMNS["age_0_15"]: st.column_config.NumberColumn("Residents 0-15", format="localized"),
+    AGE_COLUMNS["age_16_59"]: st.column_config.NumberColumn("Residents 16-59", format="localized"),
+    AGE_COLUMNS["age_60_plus"]: st.column_config.NumberColumn("Residents 60+", format="localized"),
+    OLDER_SHARE: st.column_config.NumberColumn("Aged 60+ (%)", format="%.1f%%"),
     "footprint_level": "Footprint",
     "lead_organisation": "Lead organisation",
     "ccg_names": "CCGs (2015)",
@@ -28,7 +35,8 @@ current = common.view()
 st.title("Sites")
 words = current.filters.describe()
 st.caption(f"{len(current.frame)} of {current.total} sites" + (": " + common.md(", ".join(words)) if words else "."))
-table = current.frame[[c for c in COLUMNS if c in current.frame]]
+shown_rows = common.with_ages(current.frame)
+table = shown_rows[[c for c in COLUMNS if c in shown_rows]]
 st.dataframe(table, column_config=COLUMNS, hide_index=True, width="stretch", key="sites_table")
 
 counts = current.frame["status"].value_counts()
@@ -40,7 +48,9 @@ kind = f"{one_programme}-sites" if one_programme else "nhs-integration-sites"
 name_words = [w for w in words if w != one_programme]
 csv_name = export.export_name(kind, name_words, "csv")
 geojson_name = export.export_name(kind, name_words, "geojson")
-rows = current.frame.reset_index(drop=True)
+xlsx_name = export.export_name(kind, name_words, "xlsx")
+rows = shown_rows.reset_index(drop=True)
+NOTES = [AGE_BASIS, CARE_HOME_NOTE]
 footprints = {s: current.footprints.get(s, frozenset()) for s in rows["site_id"]}
 
 
@@ -49,14 +59,26 @@ def _geojson() -> str:
     return export.to_geojson_export(rows, footprints, common.atlas(), ATTRIBUTION)
 
 
-left, right = st.columns(2)
-left.download_button(f"Download these {len(rows)} rows as CSV", export.to_safe_csv(rows, ATTRIBUTION),
+def _xlsx() -> bytes:
+    """Built only when asked for: the rows, then a sheet of sources and attribution."""
+    title = "NHS integration atlas: sites" + (f" ({', '.join(words)})" if words else "")
+    return workbook.to_xlsx(rows, ATTRIBUTION, sheet="Sites", notes=NOTES, title=title)
+
+
+st.caption(common.md(CARE_HOME_NOTE) + " Residents by age: " + common.md(AGE_BASIS))
+left, middle, right = st.columns(3)
+left.download_button(f"Download these {len(rows)} rows as CSV", export.to_safe_csv(rows, [*ATTRIBUTION, *NOTES]),
                      file_name=csv_name, mime="text/csv", icon=":material/download:", key="download_csv",
                      on_click="ignore")
+middle.download_button(f"Download these {len(rows)} rows as Excel", _xlsx, file_name=xlsx_name,
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       icon=":material/download:", key="download_xlsx", on_click="ignore")
 right.download_button(f"Download these {len(rows)} footprints as GeoJSON", _geojson, file_name=geojson_name,
                       mime="application/geo+json", icon=":material/download:", key="download_geojson",
                       on_click="ignore")
-st.caption(f"Files: {common.md(csv_name)} and {common.md(geojson_name)}. The CSV starts with the attribution "
-           "lines (each beginning with #); text that a spreadsheet could run as a formula starts with an "
-           "apostrophe. Footprints in the GeoJSON are full-resolution dissolves of their LSOAs (WGS84).")
+st.caption(f"Files: {common.md(csv_name)}, {common.md(xlsx_name)} and {common.md(geojson_name)}. The CSV starts "
+           "with the attribution lines (each beginning with #); text that a spreadsheet could run as a formula "
+           "starts with an apostrophe. The Excel workbook's second sheet lists the sources, their vintages and "
+           "attribution, and keeps every text cell as text. Footprints in the GeoJSON are full-resolution "
+           "dissolves of their LSOAs (WGS84).")
 common.attribution_caption()

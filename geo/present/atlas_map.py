@@ -19,7 +19,7 @@ import hashlib
 import html
 import json
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 import folium
@@ -272,6 +272,51 @@ def publish_sites(frame: pd.DataFrame, geometries: Mapping[object, dict], key: s
                   directory: Path = DATA_DIR) -> str:
     """Every footprint the map may show (filters pick among them in the browser)."""
     return publish("sites", sites_geojson(frame, geometries, key), directory)
+
+
+#: Modules whose output the map's data files are; editing one of them invalidates the index below.
+_SOURCES = ("mapping.py", "palette.py", "present/atlas_map.py", "present/labels.py")
+INDEX_FILE = "present/map_data_index.json"
+
+
+def data_key(atlas: Atlas, frame: pd.DataFrame, footprints: Mapping[str, Iterable[str]]) -> str:
+    """A digest of everything the map's base data files are made from: the built cache, the sites
+    (their footprints and tooltip fields) and the code that draws them."""
+    digest = hashlib.sha256((atlas.cache / "manifest.json").read_bytes())
+    here = Path(__file__).resolve().parent.parent
+    for name in _SOURCES:
+        digest.update((here / name).read_bytes())
+    fields = [c for c in ("site_id", "display_name", "site_name", "care_model", "nhs_regions", "region_inferred",
+                          "population") if c in frame]
+    digest.update(frame[fields].astype(str).to_json(orient="values").encode())
+    for site_id in sorted(footprints):
+        digest.update(f"{site_id}:{','.join(sorted(footprints[site_id]))};".encode())
+    return digest.hexdigest()[:24]
+
+
+def cached_base_data(atlas: Atlas, frame: pd.DataFrame, footprints: Mapping[str, Iterable[str]],
+                     geometries: Callable[[], Mapping[object, dict]], directory: Path = DATA_DIR) -> dict[str, str]:
+    """URLs of the land, labels and sites files, made once per build and site list, not once per server.
+
+    A cold server otherwise spends a second or more loading LSOA polygons and simplifying footprints
+    before it can draw the first map; an index in the build cache remembers the files already written
+    (``geometries`` is only called when they must be made again).
+    """
+    key = data_key(atlas, frame, footprints)
+    index_path = atlas.cache / INDEX_FILE
+    try:
+        index = json.loads(index_path.read_text())
+    except (OSError, ValueError):
+        index = {}
+    urls = index.get(key)
+    if urls and all((directory / url.rsplit("/", 1)[-1]).is_file() for url in urls.values()):
+        return dict(urls)
+    urls = publish_base_data(atlas, directory) | {"sites": publish_sites(frame, geometries(), "site_id", directory)}
+    index_path.parent.mkdir(parents=True, exist_ok=True)
+    partial = index_path.with_suffix(f".{os.getpid()}.part")
+    partial.write_text(json.dumps({key: urls}))
+    partial.replace(index_path)
+    return urls
 
 
 def publish_outline(atlas: Atlas, key: str, directory: Path = DATA_DIR) -> str:

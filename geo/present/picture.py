@@ -36,7 +36,7 @@ from geo.palette import (
 )
 
 #: Slide size: 13.33 x 7.5 inches (PowerPoint's 16:9) at 144 dpi is 1920 x 1080 pixels.
-SIZE_IN = (13.333, 7.5)
+SIZE_IN = (13.3334, 7.5)
 DPI = 144
 #: England in British National Grid (metres), with a margin.
 EXTENT = (60_000.0, 0.0, 670_000.0, 670_000.0)
