@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from openpyxl import load_workbook
 from playwright.sync_api import sync_playwright
 
 from geo import filters as flt
@@ -275,6 +276,16 @@ def test_sites_downloads_have_exactly_the_tables_rows(page, server, sites, tmp_p
     geojson = json.loads(Path(caught.value.path()).read_text(encoding="utf-8"))
     assert [f["properties"]["site_id"] for f in geojson["features"]] == ids
     assert geojson["attribution"] and all(f["geometry"] for f in geojson["features"])
+    assert all(int(r["residents_0_15"]) + int(r["residents_16_59"]) + int(r["residents_60_plus"]) > 0
+               for r in records)
+    with page.expect_download() as caught:
+        page.get_by_role("button", name="rows as Excel").click()
+    assert caught.value.suggested_filename.endswith(".xlsx")
+    caught.value.save_as(tmp_path / "sites.xlsx")
+    book = load_workbook(tmp_path / "sites.xlsx")
+    assert book.sheetnames == ["Sites", "Sources"]
+    header = [c.value for c in book["Sites"][1]]
+    assert [row[header.index("site_id")] for row in book["Sites"].iter_rows(min_row=2, values_only=True)] == ids
 
 
 UPLOAD = [
@@ -298,8 +309,26 @@ def test_geocode_page_accepts_a_file_and_returns_one_row_per_input_row(page, ser
     rows = page.locator('[data-testid="stMetric"]').filter(has_text="Rows")
     rows.wait_for(timeout=60_000)
     assert rows.locator('[data-testid="stMetricValue"]').inner_text() == str(len(UPLOAD))
+    page.frame_locator(FOLIUM).locator("path.atlas-list").first.wait_for()  # your list, over the programme's
     page.frame_locator(FOLIUM).locator("path.atlas-footprint").first.wait_for()
+    page.get_by_text("rows of your list").wait_for()
     screenshot(page, "geocode")
+    with page.expect_download() as caught:
+        page.get_by_role("button", name="Download the overlap (CSV)").click()
+    overlap_path = tmp_path / "overlap.csv"
+    caught.value.save_as(overlap_path)
+    _notes, overlap = read_csv_export(overlap_path)
+    assert {r["row"] for r in overlap} == {str(i) for i in range(1, len(UPLOAD) + 1)}
+    assert any("Wirral" in r["site"] for r in overlap if r["row"] == "1")
+    assert_formula_safe(overlap)
+    with page.expect_download() as caught:
+        page.get_by_role("button", name="geocoded (Excel)").click()
+    assert caught.value.suggested_filename.endswith(".xlsx")
+    caught.value.save_as(tmp_path / "geocoded.xlsx")
+    book = load_workbook(tmp_path / "geocoded.xlsx")
+    assert book.sheetnames == ["Geocoded list", "Sources"]
+    names = [c.value for c in book["Geocoded list"]["B"]][1:]
+    assert names[1] == UPLOAD[1][0] and book["Geocoded list"]["B3"].data_type == "s"
     with page.expect_download() as caught:
         page.get_by_role("button", name="geocoded (CSV)").click()
     path = tmp_path / "geocoded.csv"
