@@ -71,7 +71,8 @@ else:
     if shade:
         url, breaks = common.shading(shade)
         shading = (shade, url, breaks, shade_label)
-    state = atlas_map.map_state(shown_ids, models, {k: common.outline_url(k) for k in outlines}, shading)
+    state = atlas_map.map_state(shown_ids, models, {k: common.outline_url(k) for k in outlines}, shading,
+                                fit=not current.filters.is_default())
     base = atlas_map.base_map(common.map_urls(), asset_base=common.asset_base(), tiles=tiles, tiles_attr=tiles_attr)
     clicked = st_folium(base, key="atlas_map", height=MAP_HEIGHT, use_container_width=True,
                         returned_objects=["last_active_drawing"],

@@ -66,6 +66,7 @@ _STYLE = """<style>
  font:600 11px/1.2 sans-serif;color:%(label)s;letter-spacing:.02em;
  text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff,0 0 4px #fff}
 .atlas-tip{width:max-content;max-width:320px;white-space:normal}
+.atlas-fit a{font:bold 17px/26px sans-serif;color:#333;text-decoration:none}
 </style>"""
 
 _SCRIPT = """
@@ -74,6 +75,7 @@ _SCRIPT = """
   var map = {{ this._parent.get_name() }};
   var cfg = {{ this.config|tojson }};
   var A = window.atlas = {map: map, cfg: cfg, data: {}, layers: {}, state: null, siteLayers: null};
+  map.fitBounds(cfg.england, {animate: false});  // England, at once (an animation would swallow a later fit)
   [["atlasLand", 250, false], ["atlasShade", 300, true], ["atlasLines", 450, false], ["atlasLabels", 460, false]]
     .forEach(function (p) {
       var pane = map.createPane(p[0]); pane.style.zIndex = p[1];
@@ -155,7 +157,30 @@ _SCRIPT = """
       if (on) { shown += 1; layer.bringToFront(); }  // biggest first, so small footprints end on top
     });
     map.getContainer().setAttribute("data-atlas-sites", String(shown));
+    // A filtered link opens on its footprints; afterwards filter changes never move the map.
+    if (A.state.fit && shown > 0 && !A.fitted && !A.touched && Date.now() - A.mountedAt < 8000) {
+      map.fitBounds(sites.getBounds(), {maxZoom: 9, animate: false});
+      A.fitted = true;
+    }
   };
+  A.mountedAt = Date.now();
+  ["mousedown", "wheel", "touchstart", "keydown"].forEach(function (type) {
+    map.getContainer().addEventListener(type, function () { A.touched = true; }, true);
+  });
+  // One button to fit the view to the footprints shown; filter changes never move the map by themselves.
+  var fit = L.control({position: "topleft"});
+  fit.onAdd = function () {
+    var div = L.DomUtil.create("div", "leaflet-bar atlas-fit"), a = L.DomUtil.create("a", "", div);
+    a.href = "#"; a.title = "Fit the map to the footprints shown"; a.setAttribute("role", "button");
+    a.setAttribute("aria-label", a.title); a.innerHTML = "&#x2922;";
+    L.DomEvent.disableClickPropagation(div);
+    L.DomEvent.on(a, "click", function (e) {
+      L.DomEvent.preventDefault(e);
+      if (sites.getLayers().length) { map.fitBounds(sites.getBounds(), {maxZoom: 10}); }
+    });
+    return div;
+  };
+  fit.addTo(map);
   get("sites").then(function (data) {
     A.siteLayers = [];
     sites.addData(data);
@@ -354,10 +379,9 @@ def base_map(
         "land": LAND_COLOUR, "coast": COAST_COLOUR, "footprintClass": FOOTPRINT_CLASS,
         "outlineKeys": list(OUTLINE_KEYS), "shadeKeys": list(SHADE_KEYS),
         "outlineColours": {k: OUTLINE_COLOURS.get(k, "#444444") for k in OUTLINE_KEYS},
-        "attribution": html.escape(MAP_ATTRIBUTION),
+        "attribution": html.escape(MAP_ATTRIBUTION), "england": ENGLAND_BOUNDS,
     }
     m.add_child(_AtlasLayers(config))
-    m.fit_bounds(ENGLAND_BOUNDS)
     return m
 
 
@@ -367,8 +391,11 @@ def map_state(
     outlines: Mapping[str, str] | None = None,
     shade: tuple[str, str, list[float], str] | None = None,
     extra_legend: str = "",
+    fit: bool = False,
 ) -> dict:
     """What one run shows: footprint keys (``None``: all), outlines, shading and the legend's HTML.
+
+    ``fit``: a filtered view, which the map fits to when it has just opened (a shared link).
 
     ``outlines`` maps a layer key to its data URL (:func:`publish_outline`); ``shade`` is
     ``(key, url, breaks, label)`` (:func:`publish_shading`). URLs are relative to the app's base.
@@ -382,7 +409,7 @@ def map_state(
         urls[f"shade_{key}"] = url
     return {
         "sites": None if site_keys is None else [str(k) for k in site_keys],
-        "outlines": list(outlines), "shade": key, "urls": urls,
+        "outlines": list(outlines), "shade": key, "urls": urls, "fit": bool(fit),
         "legend": legend_html(care_models, breaks, label) + extra_legend,
     }
 
