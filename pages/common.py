@@ -17,10 +17,10 @@ from geo import filters as flt
 from geo import mapping
 from geo.atlas import Atlas, open_atlas
 from geo.coverage import england_population, union_population
+from geo.geocode.bundled_cache import cached_bundled_sites
 from geo.lsoa import AGE_BANDS
 from geo.present import atlas_map
 from geo.present.age import AGE_COLUMNS, CARE_HOME_NOTE, OLDER_SHARE, age_profile, with_age_columns
-from geo.sites import bundled_sites
 from geo.sources import ATTRIBUTION
 
 NOTICES = "_url_notices"
@@ -35,8 +35,8 @@ def atlas() -> Atlas:
 
 @st.cache_resource(show_spinner="Geocoding the bundled site lists...")
 def sites() -> tuple[pd.DataFrame, dict[str, frozenset[str]]]:
-    """The 43 bundled sites and their footprints (LSOA sets), geocoded once per server."""
-    return bundled_sites(atlas())
+    """The 43 bundled sites and their footprints (LSOA sets), geocoded once per build (kept in the cache)."""
+    return cached_bundled_sites(atlas())
 
 
 @st.cache_resource(show_spinner="Drawing footprints...")

@@ -164,3 +164,14 @@ def test_list_overlap_says_which_rows_fall_in_which_sites(atlas, sites):
     inside = rows_inside(overlap)
     york_hits = overlap[overlap["row"] == 3]
     assert inside == 2 + int(york_hits["people_in_both"].fillna(0).gt(0).any())
+
+
+@pytest.mark.build
+def test_cached_bundled_sites_equal_a_fresh_geocode(atlas, sites, tmp_path, monkeypatch):
+    from geo.geocode import bundled_cache
+
+    first = bundled_cache.cached_bundled_sites(atlas)
+    again = bundled_cache.cached_bundled_sites(atlas)  # read back from the build cache
+    pd.testing.assert_frame_equal(again[0], sites[0])
+    assert again[1] == sites[1] == first[1]
+    assert len(list((atlas.cache / bundled_cache.FOLDER).glob("bundled_sites.*.pickle"))) == 1

@@ -369,7 +369,8 @@ def base_map(
     m = folium.Map(location=[52.8, -1.6], zoom_start=6, tiles=None, control_scale=True, zoom_snap=0.5,
                    zoom_delta=0.5)
     base = asset_base.rstrip("/") + "/"
-    m.default_js = [(name, base + url) for name, url in LOCAL_JS]
+    # Leaflet only: jQuery serves folium's popups and bring-to-front, which this map does not use.
+    m.default_js = [(name, base + url) for name, url in LOCAL_JS if name == "leaflet"]
     m.default_css = [(name, base + url) for name, url in LOCAL_CSS]
     m.get_root().header.add_child(Element(_STYLE % {"sea": SEA_COLOUR, "label": LABEL_COLOUR}), name="atlas_style")
     if tiles:

@@ -1,0 +1,1 @@
+"""The geocoder: site names to footprints (sets of LSOAs)."""
