@@ -465,3 +465,19 @@ def test_a_filter_change_keeps_the_map_and_its_zoom_and_sends_no_map_document(pa
     sent = sum(len(p) for p in received)
     assert not any(b"coordinates" in (p if isinstance(p, bytes) else p.encode()) for p in received)
     assert sent < 60_000, sent  # the whole map with footprints and CCG outlines was about 400 KB
+
+
+def test_the_map_downloads_as_a_picture(page, server, tmp_path):
+    page.goto(f"{server}/map?programme=Vanguard")
+    wait_for_count(footprints_on_map(page), 29)
+    with page.expect_download() as caught:
+        page.get_by_role("button", name="Download the map as PNG").click()
+    assert caught.value.suggested_filename.startswith("nhs-integration-map_vanguard_")
+    caught.value.save_as(tmp_path / "map.png")
+    data = (tmp_path / "map.png").read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 50_000
+    with page.expect_download() as caught:
+        page.get_by_role("button", name="Download the map as SVG").click()
+    caught.value.save_as(tmp_path / "map.svg")
+    svg = (tmp_path / "map.svg").read_text(encoding="utf-8")
+    assert "Martin Chorley" in svg and "Filters: Vanguard" in svg

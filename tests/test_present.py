@@ -175,3 +175,20 @@ def test_cached_bundled_sites_equal_a_fresh_geocode(atlas, sites, tmp_path, monk
     pd.testing.assert_frame_equal(again[0], sites[0])
     assert again[1] == sites[1] == first[1]
     assert len(list((atlas.cache / bundled_cache.FOLDER).glob("bundled_sites.*.pickle"))) == 1
+
+
+def test_point_and_list_overlays_escape_their_text_and_carry_their_class():
+    frame = pd.DataFrame({"name": [HOSTILE, "Royal Infirmary"], "lat": [53.4, None], "lon": [-2.2, -1.5]})
+    points = atlas_map.point_overlay(frame, "Hospitals", "name", CARE_MODEL_COLOURS["Acute care collaboration"])
+    base = atlas_map.base_map({"land": "a", "labels": "b", "sites": "c"})
+    base.add_child(points)
+    html = mapping.map_html(base)
+    assert HOSTILE not in html and "&lt;img" in html and atlas_map.POINT_CLASS in html
+    assert html.count("circle_marker") >= 1 and "Royal Infirmary" not in html  # no position, not drawn
+    rows = pd.DataFrame({"row": [1], "site_name": [HOSTILE], "display_name": [HOSTILE], "population": [10]})
+    square = {"type": "Polygon", "coordinates": [[[-2, 53], [-2, 53.1], [-1.9, 53.1], [-2, 53]]]}
+    overlay = atlas_map.footprint_overlay(rows, {1: square}, key="row")
+    base.add_child(overlay)
+    html = mapping.map_html(base)
+    assert atlas_map.LIST_CLASS in html and HOSTILE not in html
+    assert "Your list" in atlas_map.legend_swatch("Your list", "#56B4E9", dashed=True)
