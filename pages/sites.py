@@ -16,13 +16,13 @@ COLUMNS = {
     "nhs_regions": "NHS region (footprint)",
     "population": st.column_config.NumberColumn("Population covered", format="localized",
                                                 help="Mid-2015 residents of the footprint"),
-    "status": st.column_config.TextColumn("Geocoding status", help="matched, ambiguous or unmatched"),
-    "method": "Method",
-    "score": st.column_config.NumberColumn("Score", format="%.0f"),
     AGE_COLUMNS["age_0_15"]: st.column_config.NumberColumn("Residents 0-15", format="localized"),
     AGE_COLUMNS["age_16_59"]: st.column_config.NumberColumn("Residents 16-59", format="localized"),
     AGE_COLUMNS["age_60_plus"]: st.column_config.NumberColumn("Residents 60+", format="localized"),
     OLDER_SHARE: st.column_config.NumberColumn("Aged 60+ (%)", format="%.1f%%"),
+    "status": st.column_config.TextColumn("Geocoding status", help="matched, ambiguous or unmatched"),
+    "method": "Method",
+    "score": st.column_config.NumberColumn("Score", format="%.0f"),
     "footprint_level": "Footprint",
     "lead_organisation": "Lead organisation",
     "ccg_names": "CCGs (2015)",
@@ -65,7 +65,7 @@ def _xlsx() -> bytes:
     return workbook.to_xlsx(rows, ATTRIBUTION, sheet="Sites", notes=NOTES, title=title)
 
 
-st.caption(common.md(CARE_HOME_NOTE) + " Residents by age: " + common.md(AGE_BASIS))
+st.caption(common.md(CARE_HOME_NOTE) + " " + common.md(AGE_BASIS))
 left, middle, right = st.columns(3)
 left.download_button(f"Download these {len(rows)} rows as CSV", export.to_safe_csv(rows, [*ATTRIBUTION, *NOTES]),
                      file_name=csv_name, mime="text/csv", icon=":material/download:", key="download_csv",
