@@ -192,3 +192,11 @@ def test_point_and_list_overlays_escape_their_text_and_carry_their_class():
     html = mapping.map_html(base)
     assert atlas_map.LIST_CLASS in html and HOSTILE not in html
     assert "Your list" in atlas_map.legend_swatch("Your list", "#56B4E9", dashed=True)
+
+
+def test_tiles_replace_the_drawn_land():
+    urls = {"land": "a", "labels": "b", "sites": "c"}
+    plain = mapping.map_html(atlas_map.base_map(urls))
+    tiled = mapping.map_html(atlas_map.base_map(urls, tiles="OpenStreetMap"))
+    assert '"drawLand": true' in plain and "tile.openstreetmap" not in plain
+    assert '"drawLand": false' in tiled and "tile.openstreetmap" in tiled

@@ -106,7 +106,7 @@ _SCRIPT = """
   var legend = legendControl.getContainer();
   map.attributionControl.addAttribution(cfg.attribution);
 
-  get("land").then(function (data) {
+  if (cfg.drawLand) get("land").then(function (data) {  // not over basemap tiles, which show the land
     L.geoJSON(data, {pane: "atlasLand", interactive: false,
       style: {fillColor: cfg.land, fillOpacity: 1, color: cfg.coast, weight: 0.8}}).addTo(map);
   });
@@ -380,7 +380,7 @@ def base_map(
         "land": LAND_COLOUR, "coast": COAST_COLOUR, "footprintClass": FOOTPRINT_CLASS,
         "outlineKeys": list(OUTLINE_KEYS), "shadeKeys": list(SHADE_KEYS),
         "outlineColours": {k: OUTLINE_COLOURS.get(k, "#444444") for k in OUTLINE_KEYS},
-        "attribution": html.escape(MAP_ATTRIBUTION), "england": ENGLAND_BOUNDS,
+        "attribution": html.escape(MAP_ATTRIBUTION), "england": ENGLAND_BOUNDS, "drawLand": not tiles,
     }
     m.add_child(_AtlasLayers(config))
     return m
