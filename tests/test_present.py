@@ -200,3 +200,21 @@ def test_tiles_replace_the_drawn_land():
     tiled = mapping.map_html(atlas_map.base_map(urls, tiles="OpenStreetMap"))
     assert '"drawLand": true' in plain and "tile.openstreetmap" not in plain
     assert '"drawLand": false' in tiled and "tile.openstreetmap" in tiled
+
+
+@pytest.mark.build
+def test_map_data_files_are_made_once_per_build_and_site_list(atlas, sites, geometries, tmp_path):
+    frame, footprints = sites
+    calls = []
+
+    def make():
+        calls.append(1)
+        return geometries
+
+    first = atlas_map.cached_base_data(atlas, frame, footprints, make, tmp_path)
+    again = atlas_map.cached_base_data(atlas, frame, footprints, make, tmp_path)
+    assert first == again and calls == [1]  # the second start reuses the files
+    (tmp_path / first["sites"].rsplit("/", 1)[-1]).unlink()
+    assert atlas_map.cached_base_data(atlas, frame, footprints, make, tmp_path) == first and calls == [1, 1]
+    renamed = frame.assign(display_name=frame["display_name"].where(frame.index > 0, "Renamed"))
+    assert atlas_map.data_key(atlas, renamed, footprints) != atlas_map.data_key(atlas, frame, footprints)
