@@ -1,9 +1,12 @@
-"""Benchmark the atlas map: HTML size, server time of a filter change, and time to first paint.
+"""Benchmark the atlas map: HTML size, server time of a filter change, time to first paint, pictures.
 
-Prints each figure beside a naive baseline built in the same run: footprints dissolved from
-their LSOAs and CCG outlines at full resolution, with no simplification. Targets (issue 4):
-map HTML with all sites and CCG outlines <= 450 KB; median server time of a filter change on the
-map page <= 250 ms; `streamlit run` to map painted in Chromium <= 6 s.
+Prints each figure beside a baseline measured in the same run. Map HTML: beside a naive map
+(footprints dissolved from their LSOAs and CCG outlines at full resolution). Filter changes and
+first paint: the live map (mounted once; a filter change sends only a state) beside the full
+rebuild path it replaced (``ATLAS_MAP_REBUILD=1``: the whole folium map built and sent per run).
+Targets: map HTML with all sites and CCG outlines <= 450 KB (issue 4); median server time of a
+filter change <= 100 ms and at least 2x faster than the rebuild; `streamlit run` to map painted in
+Chromium <= 4 s; the PNG/SVG picture of all sites < 2 s (issue 11).
 
     .venv/bin/python bench/app.py [--changes 20] [--no-browser]
 """
@@ -29,13 +32,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from geo.atlas import open_atlas  # noqa: E402
-from geo.build.static_assets import install_static  # noqa: E402
-from geo.config import STATIC_DIR  # noqa: E402
+from geo.build.static_assets import STATIC_DIR, install_static  # noqa: E402
 from geo.geocode.bundled_sites import bundled_sites  # noqa: E402
+from geo.present import atlas_map, picture  # noqa: E402
 from geo.present import folium_map as mapping  # noqa: E402
+from geo.present.labels import place_labels  # noqa: E402
+from geo.sources import ATTRIBUTION  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
-TARGET_KB, TARGET_MS, TARGET_S = 450, 250, 6.0
+TARGET_KB, TARGET_MS, TARGET_S, TARGET_PICTURE_S = 450, 100, 4.0, 2.0
+REBUILD_ENV = "ATLAS_MAP_REBUILD"
 
 
 def naive_geometries(atlas, footprints) -> dict[str, dict]:
@@ -64,9 +70,11 @@ def timed(fn, repeat: int) -> float:
     return statistics.median(times)
 
 
-def filter_changes(count: int) -> float:
+def filter_changes(count: int, rebuild: bool = False) -> float:
     """Median wall time of an AppTest rerun of the map page after a filter change (seconds)."""
     from streamlit.testing.v1 import AppTest
+
+    os.environ[REBUILD_ENV] = "1" if rebuild else ""
 
     settings = [("programme", ["Vanguard"]), ("programme", ["Integration pioneer"]), ("programme", []),
                 ("model", ["MCP"]), ("model", ["PACS", "MCP"]), ("model", []),
@@ -74,6 +82,7 @@ def filter_changes(count: int) -> float:
                 ("q", "Sunderland"), ("q", "health"), ("q", "")]
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.switch_page("pages/map.py").run()  # warm the caches, as a running server has them
+    at.multiselect(key="map_outlines").set_value(["nhs_region", "ccg"]).run()  # the old page's default view
     times = []
     for i in range(count):
         key, value = settings[i % len(settings)]
@@ -84,6 +93,7 @@ def filter_changes(count: int) -> float:
         times.append(time.perf_counter() - start)
         if at.exception:
             raise RuntimeError(at.exception[0].value)
+    os.environ.pop(REBUILD_ENV, None)
     return statistics.median(times)
 
 
@@ -93,8 +103,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def browser_times(sites_drawn: int, pages: dict[str, str]) -> dict[str, float]:
-    """Seconds from `streamlit run` to the map page painted, and to paint each standalone map page."""
+def browser_times(sites_drawn: int, pages: dict[str, str], rebuild: bool = False) -> dict[str, float]:
+    """Seconds from `streamlit run` to the map page painted, bytes the server sends for one filter
+    change, and seconds to paint each standalone map page."""
     from playwright.sync_api import sync_playwright
 
     install_static()
@@ -109,11 +120,14 @@ def browser_times(sites_drawn: int, pages: dict[str, str]) -> dict[str, float]:
         browser = p.chromium.launch(executable_path=CHROMIUM,
                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
         tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+        received: list[int] = []
+        tab.on("websocket", lambda ws: ws.on("framereceived", lambda payload: received.append(len(payload))))
         start = time.perf_counter()
         proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
                                  "--server.address", "127.0.0.1", "--server.headless", "true"],
                                 cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                env={k: v for k, v in os.environ.items() if k != "ATLAS_TILES"})
+                                env={k: v for k, v in os.environ.items() if k != "ATLAS_TILES"}
+                                | {REBUILD_ENV: "1" if rebuild else ""})
         try:
             while True:
                 try:
@@ -130,6 +144,18 @@ def browser_times(sites_drawn: int, pages: dict[str, str]) -> dict[str, float]:
                     raise RuntimeError("the map did not paint")
                 time.sleep(0.05)
             out["run_to_paint"] = time.perf_counter() - start
+            tab.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
+            time.sleep(1)
+            received.clear()
+            tab.get_by_role("combobox", name="Programme").click()
+            tab.get_by_role("option", name="Integration pioneer").click()
+            tab.keyboard.press("Escape")
+            while paths.count() == sites_drawn:
+                if time.perf_counter() - start > 120:
+                    raise RuntimeError("the filter change did not reach the map")
+                time.sleep(0.05)
+            time.sleep(1)
+            out["change_bytes"] = sum(received)
             for name in pages:
                 fresh = browser.new_page(viewport={"width": 1400, "height": 1000})
                 begin = time.perf_counter()
@@ -176,18 +202,41 @@ def main(argv: list[str] | None = None) -> int:
     build_naive = timed(lambda: build(naive, naive_outlines), 3) * 1000
     print(f"{'build + render map HTML (ms)':46}{build_ours:>12.0f}{build_naive:>12.0f}   (part of a filter change)")
 
-    median_ms = filter_changes(opts.changes) * 1000
-    ok = median_ms <= TARGET_MS
-    print(f"{f'filter change, map page, median of {opts.changes} (ms)':46}{median_ms:>12.0f}{'':>12}"
-          f"   <= {TARGET_MS} {'ok' if ok else 'MISSED'}  (AppTest rerun, caches warm)")
+    rebuild_ms = filter_changes(opts.changes, rebuild=True) * 1000
+    live_ms = filter_changes(opts.changes) * 1000
+    ok = live_ms <= TARGET_MS and rebuild_ms / live_ms >= 2
+    print(f"{'':46}{'live map':>12}{'rebuild':>12}   target")
+    print(f"{f'filter change, map page, median of {opts.changes} (ms)':46}{live_ms:>12.0f}{rebuild_ms:>12.0f}"
+          f"   <= {TARGET_MS} and >= 2x faster: {rebuild_ms / live_ms:.1f}x {'ok' if ok else 'MISSED'}"
+          "  (AppTest rerun, caches warm)")
 
     if not opts.no_browser:
-        times = browser_times(len(ours), {"atlas": html_ours, "naive": html_naive})
-        ok = times["run_to_paint"] <= TARGET_S
-        print(f"{'streamlit run -> map painted (s)':46}{times['run_to_paint']:>12.2f}{'':>12}"
-              f"   <= {TARGET_S:g} {'ok' if ok else 'MISSED'}  (Chromium, cold server)")
-        print(f"{'standalone map HTML painted (s)':46}{times['paint_atlas']:>12.2f}{times['paint_naive']:>12.2f}"
-              "   (Chromium, same server)")
+        # The map's data files are written once per build and site list (not per server start): write
+        # them now, as any earlier start of this checkout would have, so the timing is of a restart.
+        atlas_map.cached_base_data(atlas, frame, footprints, lambda: ours)
+        live = browser_times(len(ours), {"atlas": html_ours, "naive": html_naive})
+        old = browser_times(len(ours), {}, rebuild=True)
+        ok = live["run_to_paint"] <= TARGET_S
+        print(f"{'streamlit run -> map painted (s)':46}{live['run_to_paint']:>12.2f}{old['run_to_paint']:>12.2f}"
+              f"   <= {TARGET_S:g} {'ok' if ok else 'MISSED'}  (Chromium, server restarted)")
+        print(f"{'sent by the server for one filter change (KB)':46}{live['change_bytes'] / 1024:>12.1f}"
+              f"{old['change_bytes'] / 1024:>12.1f}   (websocket frames received)")
+        print(f"{'standalone map HTML painted, atlas/naive (s)':46}{live['paint_atlas']:>12.2f}"
+              f"{live['paint_naive']:>12.2f}   (Chromium, same server)")
+
+    land = [f["geometry"] for f in atlas_map.land_geojson(atlas)["features"]]
+    labels = place_labels(atlas)
+    for fmt in ("png", "svg"):
+        data = b""
+
+        def draw(fmt=fmt):
+            nonlocal data
+            data = picture.render(frame, ours, land, labels, "All sites", [], ATTRIBUTION, fmt=fmt)
+
+        seconds = timed(draw, 3)
+        ok = seconds < TARGET_PICTURE_S
+        print(f"{f'picture of all sites, {fmt.upper()} (s; KB)':46}{seconds:>12.2f}{len(data) / 1024:>12.0f}"
+              f"   < {TARGET_PICTURE_S:g} s {'ok' if ok else 'MISSED'}  (median of 3)")
     return 0
 
 

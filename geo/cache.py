@@ -16,7 +16,7 @@ import pandas as pd
 
 from geo.geography import LAYERS
 
-BUILD_VERSION = 3
+BUILD_VERSION = 4
 MANIFEST = "manifest.json"
 LSOA_TABLE = "lsoa.parquet"
 LSOA_GEOMETRY = "lsoa_geometry.parquet"

@@ -50,6 +50,9 @@ LAYERS: dict[str, LayerSpec] = {
     )
 }
 
+#: The age bands of the LSOA table (mid-2015 residents), in order, with their labels.
+AGE_BANDS: dict[str, str] = {"age_0_15": "0-15", "age_16_59": "16-59", "age_60_plus": "60 and over"}
+
 
 def union_lsoas(geoms: np.ndarray) -> shapely.Geometry:
     """Dissolve a set of cleaned LSOA geometries (an exact coverage) into one (multi)polygon."""

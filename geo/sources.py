@@ -19,6 +19,12 @@ POPULATION_BASIS = (
     "and custom-area totals are sums of these LSOA figures, so they include a pro-rata share of "
     "prisoners and can differ slightly from ONS district estimates."
 )
+#: How the age bands are made; shown on Data and methods.
+AGE_BASIS = (
+    "Age bands (0-15, 16-59, 60 and over) are mid-2015 residents. Each LSOA's population (above) is split "
+    "in the shares of the IoD2019 denominators' three age columns for that LSOA, with largest-remainder "
+    "rounding, so the bands of every LSOA, and so of every footprint, sum exactly to its population."
+)
 #: The population_basis of a footprint of areas (a set of practices says its own basis).
 RESIDENTS_BASIS = "residents of the footprint, mid-2015 (LSOA estimates calibrated to ONS CCG totals)"
 

@@ -4,6 +4,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from geo.present.age import CARE_HOME_NOTE, older_people_by
 from geo.present.coverage import PEOPLE_IN_BOTH, coverage_by, multi_programme_places, overlapping_sites
 from geo.present.palette import CARE_MODEL_COLOURS, care_model_colour
 from ui import data, shell, widgets
@@ -60,6 +61,19 @@ else:
         st.caption("A footprint that crosses a regional border counts in each region for the people living there.")
         chart_and_table(coverage_by(atlas, current.frame, current.footprints, "nhs_regions"), "nhs_regions",
                         "NHS region", None)
+
+    st.subheader("Older people covered, by care model")
+    older = older_people_by(atlas, current.frame, current.footprints, "care_model")
+    union_older = older_people_by(atlas, current.frame.assign(all="all"), current.footprints, "all")
+    everyone_older = int(union_older["aged_60_plus"].sum())
+    st.markdown(f"Residents aged **60 and over** in the footprints shown: **{everyone_older:,}** "
+                "(each person once, mid-2015). By care model, each person counts once within a row.")
+    st.dataframe(older, hide_index=True, width="stretch", column_config={
+        "care_model": "Care model",
+        "residents": st.column_config.NumberColumn("Residents (all ages)", format="localized"),
+        "aged_60_plus": st.column_config.NumberColumn("Aged 60 and over", format="localized"),
+        "aged_60_plus_pct": st.column_config.NumberColumn("Share aged 60+", format="%.1f%%")})
+    st.caption(widgets.md(CARE_HOME_NOTE))
 
     st.subheader("Places in more than one programme")
     places = multi_programme_places(atlas, current.frame, current.footprints)

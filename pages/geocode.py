@@ -8,10 +8,12 @@ from streamlit_folium import st_folium
 
 from geo.geocode.ladder import OUTPUT_COLUMNS, Geocoder
 from geo.geocode.site_csv import MAX_BYTES, SiteFileError, read_site_csv
-from geo.present import export
+from geo.present import atlas_map, export, workbook
 from geo.present import folium_map as mapping
+from geo.present.age import CARE_HOME_NOTE, with_age_columns
 from geo.present.coverage import union_population
-from geo.sources import ATTRIBUTION
+from geo.present.overlap import list_overlap, rows_inside
+from geo.sources import AGE_BASIS, ATTRIBUTION
 from ui import data, shell, widgets
 
 TEMPLATE = (
@@ -41,11 +43,12 @@ def geocode(upload: bytes) -> tuple[pd.DataFrame, list[frozenset[str]], dict[int
     clash = {c: f"{c} (yours)" for c in frame.columns if c in OUTPUT_COLUMNS or c == ROW_KEY}
     result, sets = geocoder().geocode_frame(frame.rename(columns=clash))
     result.insert(0, ROW_KEY, range(1, len(result) + 1))
+    result = with_age_columns(result, sets, data.atlas(), key=ROW_KEY)
     footprints = {int(r): s for r, s in zip(result[ROW_KEY], sets, strict=True) if s}
     return result, sets, mapping.footprint_geometries(data.atlas(), footprints)
 
 
-shell.start()
+current = shell.start()
 st.title("Geocode a list")
 st.markdown(
     "Upload a CSV with one row per site and a **`site_name`** column (a place, CCG, trust or GP practice "
@@ -102,17 +105,50 @@ def _geojson() -> str:
     return export.to_geojson_export(result, sets, data.atlas(), ATTRIBUTION)
 
 
-left, right = st.columns(2)
-left.download_button(f"Download all {len(result)} rows, geocoded (CSV)", export.to_safe_csv(result, ATTRIBUTION),
+NOTES = [AGE_BASIS, CARE_HOME_NOTE]
+
+
+def _xlsx() -> bytes:
+    """Built only when asked for: every row, then a sheet of sources and attribution."""
+    return workbook.to_xlsx(result, ATTRIBUTION, sheet="Geocoded list", notes=NOTES,
+                            title=f"NHS integration atlas: {upload.name} geocoded")
+
+
+left, middle, right = st.columns(3)
+left.download_button(f"Download all {len(result)} rows, geocoded (CSV)",
+                     export.to_safe_csv(result, [*ATTRIBUTION, *NOTES]),
                      file_name=export.export_name(f"geocoded {stem}", [], "csv"), mime="text/csv",
                      icon=":material/download:", key="geocode_csv", on_click="ignore")
+middle.download_button(f"Download all {len(result)} rows, geocoded (Excel)", _xlsx,
+                       file_name=export.export_name(f"geocoded {stem}", [], "xlsx"),
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       icon=":material/download:", key="geocode_xlsx", on_click="ignore")
 right.download_button(f"Download all {len(result)} rows with footprints (GeoJSON)", _geojson,
                       file_name=export.export_name(f"geocoded {stem}", [], "geojson"), mime="application/geo+json",
                       icon=":material/download:", key="geocode_geojson", on_click="ignore")
 
-st.subheader("On the map")
-mapped = result.assign(display_name=result["site_name"])
-folium_map = mapping.build_map(mapped, geometries, key=ROW_KEY, asset_base=widgets.asset_base(),
-                               outlines={"nhs_region": data.outline("nhs_region")})
-st_folium(folium_map, key="geocode_map", height=520, use_container_width=True, returned_objects=[])
+st.subheader("Your list beside the programme")
+overlap = list_overlap(data.atlas(), result, sets, current.frame, current.footprints)
+inside = rows_inside(overlap)
+st.markdown(f"**{inside} of {len(result)} rows** of your list share residents with at least one of the "
+            f"{len(current.frame)} programme sites shown (the sidebar filters choose which). Your list is drawn "
+            "dashed over the programme's footprints.")
+mapped = result.assign(display_name=result["site_name"], care_model=None)
+list_layer = atlas_map.footprint_overlay(mapped, geometries, key=ROW_KEY, name="Your list")
+shown_ids = [s for s in current.frame["site_id"] if s in data.site_geometries()]
+models = [m if isinstance(m, str) else mapping.OTHER_LABEL
+          for m in current.frame.loc[current.frame["site_id"].isin(shown_ids), "care_model"]]
+state = atlas_map.map_state(shown_ids, models, {"nhs_region": data.outline_url("nhs_region")},
+                            extra_legend=atlas_map.legend_swatch("Your list", mapping.OTHER_COLOUR, dashed=True))
+st_folium(atlas_map.base_map(data.map_urls(), asset_base=widgets.asset_base()), key="geocode_map", height=600,
+          use_container_width=True, returned_objects=[],
+          feature_group_to_add=[atlas_map.state_layer(state, widgets.asset_base()), list_layer])
+st.dataframe(overlap, hide_index=True, width="stretch", key="geocode_overlap", column_config={
+    "row": "Row", "site_name": "Your site", "status": "Geocoding", "site": "Programme site",
+    "row_population": st.column_config.NumberColumn("Residents of your footprint", format="localized"),
+    "people_in_both": st.column_config.NumberColumn("Residents in both", format="localized"),
+    "share_of_row_pct": st.column_config.NumberColumn("Share of your footprint", format="%.1f%%")})
+st.download_button("Download the overlap (CSV)", export.to_safe_csv(overlap, ATTRIBUTION),
+                   file_name=export.export_name(f"overlap {stem}", current.filters.describe(), "csv"),
+                   mime="text/csv", icon=":material/download:", key="geocode_overlap_csv", on_click="ignore")
 widgets.attribution_caption()

@@ -1,52 +1,104 @@
-"""Map: the filtered footprints by care model, reference layers, and the details of a clicked site."""
+"""Map: the filtered footprints by care model, reference layers, the clicked site's details, a picture.
+
+The map is mounted once and kept: its base (land, labels, every footprint) is the same on every run,
+and a filter change only sends the state (which footprints, outlines and shading to show), so the
+map keeps its zoom and position. ``ATLAS_MAP_REBUILD=1`` serves the old full-rebuild map instead,
+for bench/app.py to compare against.
+"""
+
+import datetime as dt
+import os
 
 import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.geography import LAYERS
+from geo.present import atlas_map, export
 from geo.present import folium_map as mapping
+from geo.present.labels import place_labels
+from geo.sources import ATTRIBUTION
 from ui import data, shell, widgets
+from ui.sidebar import View
 
 OUTLINE_CHOICES = {"nhs_region": "NHS region", "ccg": "CCG", "lad": "Local authority"}
 CHOROPLETH_CHOICES = {"": "None", "ccg": "CCG", "lad": "Local authority district", "utla": "Upper-tier authority",
                       "nhs_local_office": "NHS England local office"}
+MAP_HEIGHT = 700
+TITLE = "NHS vanguards and integration pioneers, 2013-2015"
+REBUILD = os.environ.get("ATLAS_MAP_REBUILD", "") == "1"
+
+
+@st.cache_resource(show_spinner=False)
+def _land_and_labels() -> tuple[list[dict], list[dict]]:
+    land = [f["geometry"] for f in atlas_map.land_geojson(data.atlas())["features"]]
+    return land, place_labels(data.atlas())
+
+
+def _picture(fmt: str, current: View) -> bytes:
+    """The filtered view as a slide-sized picture (built only when downloaded)."""
+    from geo.present import picture  # matplotlib: imported when first needed, not on the first paint
+
+    land, labels = _land_and_labels()
+    return picture.render(current.frame, data.site_geometries(), land, labels, TITLE, current.filters.describe(),
+                          ATTRIBUTION, fmt=fmt, total=current.total, today=dt.date.today())
+
 
 current = shell.start()
 st.title("Map")
-controls = st.columns([2, 1, 1])
+controls = st.columns([2, 2, 1])
 outlines = controls[0].multiselect(
-    "Reference outlines in the map", list(OUTLINE_CHOICES), default=["nhs_region", "ccg"],
-    format_func=OUTLINE_CHOICES.get, key="map_outlines",
-    help="Switch each on and off in the map's layer control (top right); CCG outlines start switched off.")
+    "Reference outlines", list(OUTLINE_CHOICES), default=["nhs_region"], format_func=OUTLINE_CHOICES.get,
+    key="map_outlines", help="Borders drawn over the footprints.")
 shade = controls[1].selectbox("Population shading", list(CHOROPLETH_CHOICES), format_func=CHOROPLETH_CHOICES.get,
                               key="map_choropleth", help="Fill the areas of a layer by mid-2015 population.")
-geometries = data.site_geometries()
-shown = {s: geometries[s] for s in current.frame["site_id"] if s in geometries}
-controls[2].metric("Footprints drawn", f"{len(shown)} of {len(current.frame)}")
-
-choropleth = None
-if shade:
-    shading, breaks = data.choropleth(shade)
-    choropleth = (LAYERS[shade].label.split(" (")[0].lower(), shading, breaks)
+shown_ids = [s for s in current.frame["site_id"] if current.footprints.get(s)]
+controls[2].metric("Footprints drawn", f"{len(shown_ids)} of {len(current.frame)}")
+shade_label = LAYERS[shade].label.split(" (")[0].lower() if shade else ""
 tiles, tiles_attr = mapping.tiles_from_env()
-folium_map = mapping.build_map(
-    current.frame, shown, outlines={k: data.outline(k) for k in outlines}, choropleth=choropleth,
-    tiles=tiles, tiles_attr=tiles_attr, asset_base=widgets.asset_base())
+models = [m if isinstance(m, str) else mapping.OTHER_LABEL for m in
+          current.frame.loc[current.frame["site_id"].isin(shown_ids), "care_model"]]
 
-left, right = st.columns([3, 1])
-with left:
-    clicked = st_folium(folium_map, key="atlas_map", height=640, use_container_width=True,
+if REBUILD:  # the old path: build and send the whole map on every run
+    geometries = data.site_geometries()
+    shown = {s: geometries[s] for s in shown_ids}
+    choropleth = (shade_label, *data.choropleth(shade)) if shade else None
+    folium_map = mapping.build_map(
+        current.frame, shown, outlines={k: data.outline(k) for k in outlines}, choropleth=choropleth,
+        tiles=tiles, tiles_attr=tiles_attr, asset_base=widgets.asset_base())
+    clicked = st_folium(folium_map, key="atlas_map", height=MAP_HEIGHT, use_container_width=True,
                         returned_objects=["last_active_drawing"])
-with right:
-    feature = (clicked or {}).get("last_active_drawing") or {}
-    site_id = (feature.get("properties") or {}).get("key")
-    rows = current.frame[current.frame["site_id"] == site_id]
+else:
+    shading = None
+    if shade:
+        url, breaks = data.shading(shade)
+        shading = (shade, url, breaks, shade_label)
+    state = atlas_map.map_state(shown_ids, models, {k: data.outline_url(k) for k in outlines}, shading,
+                                fit=not current.filters.is_default())
+    base = atlas_map.base_map(data.map_urls(), asset_base=widgets.asset_base(), tiles=tiles, tiles_attr=tiles_attr)
+    clicked = st_folium(base, key="atlas_map", height=MAP_HEIGHT, use_container_width=True,
+                        returned_objects=["last_active_drawing"],
+                        feature_group_to_add=[atlas_map.state_layer(state, widgets.asset_base())])
+
+feature = (clicked or {}).get("last_active_drawing") or {}
+site_id = (feature.get("properties") or {}).get("key")
+rows = current.frame[current.frame["site_id"] == site_id]
+left, right = st.columns([3, 2])
+with left:
     if rows.empty:
-        st.subheader("Site details")
-        st.info("Click a footprint to see the site's details here.", icon=":material/touch_app:")
-        missing = current.frame[~current.frame["site_id"].isin(list(shown))]
+        st.info("Click a footprint to see the site's details here. Hover for its name; scroll or use +/- to zoom.",
+                icon=":material/touch_app:")
+        missing = current.frame[~current.frame["site_id"].isin(shown_ids)]
         if len(missing):
             st.caption("Not on the map (no footprint): " + widgets.md("; ".join(missing["display_name"])))
     else:
         widgets.site_details(rows.iloc[0], current.footprints.get(site_id, frozenset()))
+with right:
+    st.subheader("This view as a picture")
+    st.caption("For a slide or a board paper: the footprints shown, legend, filters in words, date, scale bar "
+               "and attribution (1920 x 1080 PNG, or SVG to edit).")
+    words = current.filters.describe()
+    for fmt, mime in (("png", "image/png"), ("svg", "image/svg+xml")):
+        st.download_button(f"Download the map as {fmt.upper()}", lambda f=fmt: _picture(f, current),
+                           file_name=export.export_name("nhs-integration-map", words, fmt), mime=mime,
+                           icon=":material/image:", key=f"map_{fmt}", on_click="ignore")
 widgets.attribution_caption()

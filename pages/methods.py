@@ -3,7 +3,8 @@
 import streamlit as st
 
 from geo.config import PROJECT_ROOT
-from geo.sources import POPULATION_BASIS, SOURCES
+from geo.present.age import CARE_HOME_NOTE
+from geo.sources import AGE_BASIS, POPULATION_BASIS, SOURCES
 from ui import data, shell, widgets
 
 RECONCILIATION = PROJECT_ROOT / "data" / "sites" / "RECONCILIATION.md"
@@ -24,6 +25,17 @@ st.markdown(
 )
 st.subheader("Population basis")
 st.markdown(widgets.md(POPULATION_BASIS))
+st.subheader("Age bands")
+st.markdown(widgets.md(AGE_BASIS) + " A footprint's age profile is the sum of its LSOAs' bands; a group of "
+            "footprints counts each LSOA once. The bands describe residents, also for the few sites whose "
+            "population is a practice list.")
+st.markdown("**Care home vanguards.** " + widgets.md(CARE_HOME_NOTE))
+st.subheader("Place labels on the map")
+st.markdown("With no basemap, the map names places from the atlas's own data: each 2015 district at its "
+            "population-weighted centre (the mean of its LSOAs' centroids weighted by residents), and London "
+            "once for the whole region. Larger, denser places are labelled first; more names appear as you "
+            "zoom in. England's land is drawn from the NHS region boundaries on a sea-coloured background "
+            "(Wales and Scotland are outside the atlas and drawn as background).")
 
 st.header("Sources")
 st.caption("Government data is under the Open Government Licence v3.0; the project's own files are MIT-licensed.")

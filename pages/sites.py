@@ -3,8 +3,9 @@
 import streamlit as st
 
 from geo.geocode.match import status_summary
-from geo.present import export
-from geo.sources import ATTRIBUTION
+from geo.present import export, workbook
+from geo.present.age import AGE_COLUMNS, CARE_HOME_NOTE, OLDER_SHARE
+from geo.sources import AGE_BASIS, ATTRIBUTION
 from ui import data, shell, widgets
 
 COLUMNS = {
@@ -14,6 +15,10 @@ COLUMNS = {
     "nhs_regions": "NHS region (footprint)",
     "population": st.column_config.NumberColumn("Population covered", format="localized",
                                                 help="Mid-2015 residents of the footprint"),
+    AGE_COLUMNS["age_0_15"]: st.column_config.NumberColumn("Residents 0-15", format="localized"),
+    AGE_COLUMNS["age_16_59"]: st.column_config.NumberColumn("Residents 16-59", format="localized"),
+    AGE_COLUMNS["age_60_plus"]: st.column_config.NumberColumn("Residents 60+", format="localized"),
+    OLDER_SHARE: st.column_config.NumberColumn("Aged 60+ (%)", format="%.1f%%"),
     "status": st.column_config.TextColumn("Geocoding status", help="matched, ambiguous or unmatched"),
     "method": "Method",
     "score": st.column_config.NumberColumn("Score", format="%.0f"),
@@ -29,7 +34,8 @@ current = shell.start()
 st.title("Sites")
 words = current.filters.describe()
 st.caption(f"{len(current.frame)} of {current.total} sites" + (": " + widgets.md(", ".join(words)) if words else "."))
-table = current.frame[[c for c in COLUMNS if c in current.frame]]
+shown_rows = data.with_ages(current.frame)
+table = shown_rows[[c for c in COLUMNS if c in shown_rows]]
 st.dataframe(table, column_config=COLUMNS, hide_index=True, width="stretch", key="sites_table")
 
 st.caption("Geocoding: " + status_summary(current.frame["status"]))
@@ -40,7 +46,9 @@ kind = f"{one_programme}-sites" if one_programme else "nhs-integration-sites"
 name_words = [w for w in words if w != one_programme]
 csv_name = export.export_name(kind, name_words, "csv")
 geojson_name = export.export_name(kind, name_words, "geojson")
-rows = current.frame.reset_index(drop=True)
+xlsx_name = export.export_name(kind, name_words, "xlsx")
+rows = shown_rows.reset_index(drop=True)
+NOTES = [AGE_BASIS, CARE_HOME_NOTE]
 footprints = {s: current.footprints.get(s, frozenset()) for s in rows["site_id"]}
 
 
@@ -49,14 +57,26 @@ def _geojson() -> str:
     return export.to_geojson_export(rows, footprints, data.atlas(), ATTRIBUTION)
 
 
-left, right = st.columns(2)
-left.download_button(f"Download these {len(rows)} rows as CSV", export.to_safe_csv(rows, ATTRIBUTION),
+def _xlsx() -> bytes:
+    """Built only when asked for: the rows, then a sheet of sources and attribution."""
+    title = "NHS integration atlas: sites" + (f" ({', '.join(words)})" if words else "")
+    return workbook.to_xlsx(rows, ATTRIBUTION, sheet="Sites", notes=NOTES, title=title)
+
+
+st.caption(widgets.md(CARE_HOME_NOTE) + " " + widgets.md(AGE_BASIS))
+left, middle, right = st.columns(3)
+left.download_button(f"Download these {len(rows)} rows as CSV", export.to_safe_csv(rows, [*ATTRIBUTION, *NOTES]),
                      file_name=csv_name, mime="text/csv", icon=":material/download:", key="download_csv",
                      on_click="ignore")
+middle.download_button(f"Download these {len(rows)} rows as Excel", _xlsx, file_name=xlsx_name,
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       icon=":material/download:", key="download_xlsx", on_click="ignore")
 right.download_button(f"Download these {len(rows)} footprints as GeoJSON", _geojson, file_name=geojson_name,
                       mime="application/geo+json", icon=":material/download:", key="download_geojson",
                       on_click="ignore")
-st.caption(f"Files: {widgets.md(csv_name)} and {widgets.md(geojson_name)}. The CSV starts with the attribution "
-           "lines (each beginning with #); text that a spreadsheet could run as a formula starts with an "
-           "apostrophe. Footprints in the GeoJSON are full-resolution dissolves of their LSOAs (WGS84).")
+st.caption(f"Files: {widgets.md(csv_name)}, {widgets.md(xlsx_name)} and {widgets.md(geojson_name)}. The CSV starts "
+           "with the attribution lines (each beginning with #); text that a spreadsheet could run as a formula "
+           "starts with an apostrophe. The Excel workbook's second sheet lists the sources, their vintages and "
+           "attribution, and keeps every text cell as text. Footprints in the GeoJSON are full-resolution "
+           "dissolves of their LSOAs (WGS84).")
 widgets.attribution_caption()

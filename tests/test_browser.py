@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from openpyxl import load_workbook
 from playwright.sync_api import sync_playwright
 
 from geo.build.static_assets import install_static
@@ -275,6 +276,16 @@ def test_sites_downloads_have_exactly_the_tables_rows(page, server, sites, tmp_p
     geojson = json.loads(Path(caught.value.path()).read_text(encoding="utf-8"))
     assert [f["properties"]["site_id"] for f in geojson["features"]] == ids
     assert geojson["attribution"] and all(f["geometry"] for f in geojson["features"])
+    assert all(int(r["residents_0_15"]) + int(r["residents_16_59"]) + int(r["residents_60_plus"]) > 0
+               for r in records)
+    with page.expect_download() as caught:
+        page.get_by_role("button", name="rows as Excel").click()
+    assert caught.value.suggested_filename.endswith(".xlsx")
+    caught.value.save_as(tmp_path / "sites.xlsx")
+    book = load_workbook(tmp_path / "sites.xlsx")
+    assert book.sheetnames == ["Sites", "Sources"]
+    header = [c.value for c in book["Sites"][1]]
+    assert [row[header.index("site_id")] for row in book["Sites"].iter_rows(min_row=2, values_only=True)] == ids
 
 
 UPLOAD = [
@@ -298,8 +309,26 @@ def test_geocode_page_accepts_a_file_and_returns_one_row_per_input_row(page, ser
     rows = page.locator('[data-testid="stMetric"]').filter(has_text="Rows")
     rows.wait_for(timeout=60_000)
     assert rows.locator('[data-testid="stMetricValue"]').inner_text() == str(len(UPLOAD))
+    page.frame_locator(FOLIUM).locator("path.atlas-list").first.wait_for()  # your list, over the programme's
     page.frame_locator(FOLIUM).locator("path.atlas-footprint").first.wait_for()
+    page.get_by_text("rows of your list").wait_for()
     screenshot(page, "geocode")
+    with page.expect_download() as caught:
+        page.get_by_role("button", name="Download the overlap (CSV)").click()
+    overlap_path = tmp_path / "overlap.csv"
+    caught.value.save_as(overlap_path)
+    _notes, overlap = read_csv_export(overlap_path)
+    assert {r["row"] for r in overlap} == {str(i) for i in range(1, len(UPLOAD) + 1)}
+    assert any("Wirral" in r["site"] for r in overlap if r["row"] == "1")
+    assert_formula_safe(overlap)
+    with page.expect_download() as caught:
+        page.get_by_role("button", name="geocoded (Excel)").click()
+    assert caught.value.suggested_filename.endswith(".xlsx")
+    caught.value.save_as(tmp_path / "geocoded.xlsx")
+    book = load_workbook(tmp_path / "geocoded.xlsx")
+    assert book.sheetnames == ["Geocoded list", "Sources"]
+    names = [c.value for c in book["Geocoded list"]["B"]][1:]
+    assert names[1] == UPLOAD[1][0] and book["Geocoded list"]["B3"].data_type == "s"
     with page.expect_download() as caught:
         page.get_by_role("button", name="geocoded (CSV)").click()
     path = tmp_path / "geocoded.csv"
@@ -342,3 +371,113 @@ def test_a_bad_link_shows_a_notice(page, server):
     assert page.get_by_text("pop='lots'").is_visible()
     assert sidebar_count(page) == f"29 of {TOTAL} sites"
     assert page.locator('[data-testid="stException"]').count() == 0
+
+
+# --- the map as analysts use it (issue 11) ---------------------------------------------------------
+
+VIEWPORT_AREA = 1400 * 1000
+
+
+def map_frame(tab):
+    """The folium component's frame (to read Leaflet's state inside it)."""
+    tab.locator(FOLIUM).wait_for()
+    for _ in range(100):
+        for frame in tab.frames:
+            if "streamlit_folium" in frame.url and frame.evaluate("() => !!window.map"):
+                return frame
+        time.sleep(0.1)
+    raise AssertionError("no map frame")
+
+
+def visible_area(box: dict) -> float:
+    width = max(0.0, min(box["x"] + box["width"], 1400) - max(box["x"], 0))
+    height = max(0.0, min(box["y"] + box["height"], 1000) - max(box["y"], 0))
+    return width * height
+
+
+def test_map_fills_most_of_the_viewport_with_a_place_label_in_view(page, server):
+    page.goto(f"{server}/map")
+    wait_for_count(footprints_on_map(page), TOTAL)
+    settle(page)
+    box = page.locator(FOLIUM).bounding_box()
+    assert visible_area(box) / VIEWPORT_AREA >= 0.45, box
+    labels = page.frame_locator(FOLIUM).locator(".atlas-label span")
+    labels.first.wait_for()
+    inside = 0
+    for i in range(labels.count()):
+        label = labels.nth(i).bounding_box()
+        if label and box["x"] <= label["x"] and label["x"] + label["width"] <= box["x"] + box["width"] \
+                and box["y"] <= label["y"] and label["y"] + label["height"] <= min(box["y"] + box["height"], 1000):
+            inside += 1
+    assert inside >= 5
+    assert "London" in page.frame_locator(FOLIUM).locator(".atlas-label").all_inner_texts()
+
+
+def test_a_clicked_sites_tooltip_stays_inside_the_map(page, server):
+    page.goto(f"{server}/map?q=Cornwall")
+    wait_for_count(footprints_on_map(page), 1)
+    settle(page)
+    box = page.locator(FOLIUM).bounding_box()
+    # Cornwall is the bottom-left corner of the map: click the lowest point of it, near the map's edge
+    frame = map_frame(page)
+    frame.evaluate("() => window.map.panBy([0, -70], {animate: false})")  # Cornwall's tip now below the edge
+    time.sleep(0.5)
+    x, y = frame.evaluate("""() => {
+        const path = document.querySelector("path.atlas-footprint"), r = path.getBoundingClientRect();
+        for (let y = Math.min(Math.floor(r.bottom), window.innerHeight) - 3; y > r.top; y -= 2)
+            for (let x = Math.ceil(r.left) + 1; x < r.right; x += 2)
+                if (document.elementFromPoint(x, y) === path) return [x, y];
+        return null; }""")
+    assert y > box["height"] - 40  # at the bottom edge, where an unclamped tooltip would be cut off
+    page.mouse.move(box["x"] + x, box["y"] + y)
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    tip = page.frame_locator(FOLIUM).locator(".leaflet-tooltip")
+    tip.wait_for()
+    assert "Cornwall" in tip.inner_text()
+    rect = tip.bounding_box()
+    assert box["x"] <= rect["x"] and rect["x"] + rect["width"] <= box["x"] + box["width"], (rect, box)
+    assert box["y"] <= rect["y"] and rect["y"] + rect["height"] <= box["y"] + box["height"], (rect, box)
+    page.get_by_text("Name as announced").wait_for()
+
+
+def test_a_filter_change_keeps_the_map_and_its_zoom_and_sends_no_map_document(page, server, sites):
+    received: list[bytes | str] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: received.append(payload)))
+    page.goto(f"{server}/map")
+    wait_for_count(footprints_on_map(page), TOTAL)
+    settle(page)
+    frame = map_frame(page)
+    page.frame_locator(FOLIUM).locator(".leaflet-control-zoom-in").click()
+    page.frame_locator(FOLIUM).locator(".leaflet-control-zoom-in").click()
+    time.sleep(1)
+    zoom, centre = frame.evaluate("() => [window.map.getZoom(), window.map.getCenter()]")
+    frame.evaluate("() => { window.__still_mounted = true; }")
+    received.clear()
+    page.get_by_role("combobox", name="Programme").click()
+    page.get_by_role("option", name="Integration pioneer").click()
+    page.keyboard.press("Escape")
+    expected = drawn(sites, flt.Filters(programmes=("Integration pioneer",)))
+    wait_for_count(footprints_on_map(page), expected)
+    settle(page)
+    frame = map_frame(page)
+    assert frame.evaluate("() => window.__still_mounted === true")  # the same map, not a new one
+    assert frame.evaluate("() => [window.map.getZoom(), window.map.getCenter()]") == [zoom, centre]
+    sent = sum(len(p) for p in received)
+    assert not any(b"coordinates" in (p if isinstance(p, bytes) else p.encode()) for p in received)
+    assert sent < 60_000, sent  # the whole map with footprints and CCG outlines was about 400 KB
+
+
+def test_the_map_downloads_as_a_picture(page, server, tmp_path):
+    page.goto(f"{server}/map?programme=Vanguard")
+    wait_for_count(footprints_on_map(page), 29)
+    with page.expect_download() as caught:
+        page.get_by_role("button", name="Download the map as PNG").click()
+    assert caught.value.suggested_filename.startswith("nhs-integration-map_vanguard_")
+    caught.value.save_as(tmp_path / "map.png")
+    data = (tmp_path / "map.png").read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 50_000
+    with page.expect_download() as caught:
+        page.get_by_role("button", name="Download the map as SVG").click()
+    caught.value.save_as(tmp_path / "map.svg")
+    svg = (tmp_path / "map.svg").read_text(encoding="utf-8")
+    assert "Martin Chorley" in svg and "Filters: Vanguard" in svg

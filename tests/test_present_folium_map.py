@@ -149,5 +149,7 @@ def test_tiles_come_only_from_the_environment(env, expected):
 
 def test_palette_has_a_colour_for_anything():
     assert care_model_colour("MCP") == CARE_MODEL_COLOURS["MCP"]
-    assert care_model_colour(None) == care_model_colour("Acute care collaboration") == OTHER_COLOUR
+    assert care_model_colour(None) == care_model_colour("Something else") == OTHER_COLOUR
+    assert care_model_colour("Acute care collaboration") == CARE_MODEL_COLOURS["Acute care collaboration"]
+    assert care_model_colour("Urgent and emergency care") == CARE_MODEL_COLOURS["Urgent and emergency care"]
     assert len(set(CARE_MODEL_COLOURS.values()) | {OTHER_COLOUR}) == len(CARE_MODEL_COLOURS) + 1

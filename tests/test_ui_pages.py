@@ -74,9 +74,16 @@ def test_every_page_runs_and_follows_the_filters(app, page):
 
 def test_map_reference_layers_and_shading_can_be_chosen(app):
     at = app("pages/map.py")
-    assert at.multiselect(key="map_outlines").value == ["nhs_region", "ccg"]
+    assert at.multiselect(key="map_outlines").value == ["nhs_region"]  # one control: what it says is drawn
     at.multiselect(key="map_outlines").set_value(["lad"]).run()
     at.selectbox(key="map_choropleth").set_value("utla").run()
+    assert not at.exception and metric(at, "Footprints drawn") == f"{TOTAL} of {TOTAL}"
+
+
+def test_the_old_full_rebuild_map_still_runs_for_the_bench(app, monkeypatch):
+    monkeypatch.setenv("ATLAS_MAP_REBUILD", "1")
+    at = app("pages/map.py")
+    at.selectbox(key="map_choropleth").set_value("ccg").run()
     assert not at.exception and metric(at, "Footprints drawn") == f"{TOTAL} of {TOTAL}"
 
 
@@ -180,11 +187,15 @@ def test_geocode_page_returns_every_uploaded_row(app):
     assert metric(at, "Rows") == "4"
     statuses = sum(int(metric(at, s)) for s in ("Matched", "Ambiguous", "Unmatched"))
     assert statuses == 4
-    shown = [d.value for d in at.dataframe]
+    tables = [d.value for d in at.dataframe]
+    shown = [t for t in tables if "site" not in t]  # the tables by status
     assert sum(len(t) for t in shown) == 4
     assert sorted(r for t in shown for r in t["row"]) == [1, 2, 3, 4]
+    (overlap,) = [t for t in tables if "site" in t]  # your list beside the programme: every row at least once
+    assert set(overlap["row"]) == {1, 2, 3, 4}
     labels = [b.label for b in at.get("download_button")]
     assert "Download all 4 rows, geocoded (CSV)" in labels
+    assert "Download all 4 rows, geocoded (Excel)" in labels and "Download the overlap (CSV)" in labels
     assert "Download all 4 rows with footprints (GeoJSON)" in labels
 
 

@@ -9,9 +9,11 @@ import pandas as pd
 import streamlit as st
 
 from geo.atlas import Atlas, open_atlas
-from geo.geocode.bundled_sites import bundled_sites
+from geo.geocode.bundled_cache import cached_bundled_sites
+from geo.present import atlas_map
 from geo.present import filters as flt
 from geo.present import folium_map as mapping
+from geo.present.age import AGE_COLUMNS, OLDER_SHARE, with_age_columns
 from geo.present.coverage import england_population, union_population
 
 
@@ -23,8 +25,8 @@ def atlas() -> Atlas:
 
 @st.cache_resource(show_spinner="Geocoding the bundled site lists...")
 def sites() -> tuple[pd.DataFrame, dict[str, frozenset[str]]]:
-    """The 43 bundled sites and their footprints (LSOA sets), geocoded once per server."""
-    return bundled_sites(atlas())
+    """The bundled sites and their footprints (LSOA sets), geocoded once per build (kept in the cache)."""
+    return cached_bundled_sites(atlas())
 
 
 @st.cache_resource(show_spinner="Drawing footprints...")
@@ -44,6 +46,38 @@ def outline(key: str) -> dict:
 def choropleth(key: str) -> tuple[dict, list[float]]:
     """Areas of a layer filled by population, ready for the map."""
     return mapping.choropleth_geojson(atlas(), key)
+
+
+@st.cache_resource(show_spinner="Preparing the map...")
+def map_urls() -> dict[str, str]:
+    """Land, place labels and every bundled footprint as data files for the map (written once per server)."""
+    frame, footprints = sites()
+    return atlas_map.cached_base_data(atlas(), frame, footprints, site_geometries)
+
+
+@st.cache_resource(show_spinner=False)
+def outline_url(key: str) -> str:
+    """A reference layer's borders as a data file for the map."""
+    return atlas_map.publish_outline(atlas(), key)
+
+
+@st.cache_resource(show_spinner=False)
+def shading(key: str) -> tuple[str, list[float]]:
+    """A layer's areas filled by population, as a data file for the map, and its class breaks."""
+    return atlas_map.publish_shading(atlas(), key)
+
+
+@st.cache_resource(show_spinner=False)
+def site_ages() -> pd.DataFrame:
+    """Residents of every bundled footprint by age band (once per server), indexed by site id."""
+    frame, footprints = sites()
+    columns = ["site_id", *AGE_COLUMNS.values(), OLDER_SHARE]
+    return with_age_columns(frame[["site_id"]], footprints, atlas())[columns].set_index("site_id")
+
+
+def with_ages(frame: pd.DataFrame) -> pd.DataFrame:
+    """Bundled sites with their residents by age band (see ``site_ages``)."""
+    return frame.join(site_ages(), on="site_id")
 
 
 @st.cache_resource(show_spinner=False)

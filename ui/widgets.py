@@ -7,8 +7,11 @@ import re
 import pandas as pd
 import streamlit as st
 
+from geo.geography import AGE_BANDS
 from geo.present import filters as flt
+from geo.present.age import CARE_HOME_NOTE, age_profile
 from geo.sources import ATTRIBUTION
+from ui.data import atlas
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 
@@ -61,6 +64,19 @@ def site_details(row: pd.Series, footprint: frozenset[str]) -> None:
     st.markdown("  \n".join(lines))
     if _present(row.get("population_basis")):
         st.caption("Population basis: " + md(row.get("population_basis")))
+    age_lines(footprint, row.get("care_model"))
+
+
+def age_lines(footprint: frozenset[str], care_model: object = None) -> None:
+    """Who lives in a footprint: residents by age band, and the care home caveat where it applies."""
+    if not footprint:
+        return
+    profile = age_profile(atlas(), footprint)
+    everyone = sum(profile.values())
+    parts = [f"{label}: {profile[band]:,} ({profile[band] / everyone:.0%})" for band, label in AGE_BANDS.items()]
+    st.markdown(f"**Residents by age (mid-2015):** {'; '.join(parts)}")
+    if care_model == "Enhanced health in care homes":
+        st.caption(md(CARE_HOME_NOTE))
 
 
 def _present(value: object) -> bool:

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from geo.build import raw as rawfiles
+from geo.geography import AGE_BANDS
 
 COLUMNS = [
     "lsoa_code", "lsoa_name", "population", "population_iod",
@@ -16,6 +17,7 @@ COLUMNS = [
     "ccg_code", "ccg_ods", "ccg_name",
     "nhs_local_office_code", "nhs_local_office_ods", "nhs_local_office_name",
     "nhs_region_code", "nhs_region_ods", "nhs_region_name",
+    "age_0_15", "age_16_59", "age_60_plus",
 ]
 
 
@@ -38,6 +40,23 @@ def calibrate(weights: np.ndarray, groups: np.ndarray, totals: dict) -> np.ndarr
         floor[order[:short]] += 1
         out[idx] = floor
     return out
+
+
+def split_bands(totals: np.ndarray, bands: np.ndarray) -> np.ndarray:
+    """Split each integer total in the shares of its row of ``bands``, exactly (largest remainders).
+
+    Row ``i`` of the result sums to ``totals[i]``; a row of zero weights is split equally.
+    """
+    weights = bands.astype("float64")
+    empty = weights.sum(axis=1) <= 0
+    weights[empty] = 1.0
+    exact = weights / weights.sum(axis=1, keepdims=True) * totals[:, None]
+    floor = np.floor(exact).astype("int64")
+    short = totals - floor.sum(axis=1)
+    order = np.argsort(-(exact - floor), axis=1, kind="stable")
+    rank = np.argsort(order, axis=1)
+    floor += (rank < short[:, None]).astype("int64")
+    return floor
 
 
 def build_lsoa_table(raw: Path, expected_lsoas: int | None = rawfiles.EXPECTED_LSOAS) -> pd.DataFrame:
@@ -64,6 +83,8 @@ def build_lsoa_table(raw: Path, expected_lsoas: int | None = rawfiles.EXPECTED_L
     table["population_iod"] = table["population_iod"].astype("int64")
     totals = dict(zip(hierarchy["CCG15CD"], hierarchy["POP_MID2015_PERSONS"]))
     table["population"] = calibrate(table["population_iod"].to_numpy(), table["CCG15CD"].to_numpy(), totals)
+    iod_bands = table[list(rawfiles.IOD_AGE_COLUMNS.values())].to_numpy()
+    table[list(AGE_BANDS)] = split_bands(table["population"].to_numpy(), iod_bands)
 
     table = table.rename(columns={
         "LSOA11CD": "lsoa_code", "LSOA11NM": "lsoa_name", "LAD15CD": "lad_code", "LAD15NM": "lad_name",

@@ -111,7 +111,8 @@ def _lsoas(raw: Path, cache: Path, expected: int | None, say: Progress) -> tuple
     say("reading LSOA polygons (one file per district)")
     polygons = rawfiles.lsoa_polygons(raw, expected)
     if set(polygons["LSOA11CD"]) != set(table["lsoa_code"]):
-        raise rawfiles.RawDataError(raw / rawfiles.LSOA_POLYGONS, "the polygons and the LSOA lookup hold different LSOAs")
+        raise rawfiles.RawDataError(raw / rawfiles.LSOA_POLYGONS,
+                                    "the polygons and the LSOA lookup hold different LSOAs")
     say("repairing LSOA polygons and snapping them into a clean coverage (the slow step)")
     lsoa_geom = clean_lsoa_geometry(polygons)
     lsoa_geom.to_parquet(cache / cache_files.LSOA_GEOMETRY, index=False)

@@ -82,13 +82,23 @@ def ccg_hierarchy(raw: Path) -> pd.DataFrame:
     return frame[cols]
 
 
+#: IoD2019 File 6 age columns (mid-2015, prisoners excluded) and the LSOA table's names for them.
+IOD_AGE_COLUMNS = {
+    "Dependent Children aged 0-15: mid 2015 (excluding prisoners)": "age_0_15_iod",
+    "Population aged 16-59: mid 2015 (excluding prisoners)": "age_16_59_iod",
+    "Older population aged 60 and over: mid 2015 (excluding prisoners)": "age_60_plus_iod",
+}
+
+
 def iod_population(raw: Path) -> pd.DataFrame:
-    """IoD2019 File 6: mid-2015 population per LSOA, prisoners excluded (thousands separators removed)."""
+    """IoD2019 File 6: mid-2015 population per LSOA and its three age bands, prisoners excluded."""
     pop_col = "Total population: mid 2015 (excluding prisoners)"
-    frame = _csv(raw, IOD_POPULATION, ["LSOA code (2011)", pop_col], encoding="utf-8-sig",
-                 thousands=",", usecols=["LSOA code (2011)", pop_col])
-    frame.columns = ["LSOA11CD", "population_iod"]
-    frame["population_iod"] = frame["population_iod"].astype("int64")
+    cols = ["LSOA code (2011)", pop_col, *IOD_AGE_COLUMNS]
+    frame = _csv(raw, IOD_POPULATION, cols, encoding="utf-8-sig", thousands=",", usecols=cols)
+    frame = frame[cols]
+    frame.columns = ["LSOA11CD", "population_iod", *IOD_AGE_COLUMNS.values()]
+    for col in frame.columns[1:]:
+        frame[col] = frame[col].astype("int64")
     return frame
 
 

@@ -8,11 +8,14 @@ the blue MCP footprints).
 
 from __future__ import annotations
 
-#: Okabe-Ito colours by care model, in legend order.
+#: Okabe-Ito colours by care model, in legend order: the five vanguard care models, then pioneers.
+#: The same colours serve the Leaflet map, the charts and the matplotlib picture.
 CARE_MODEL_COLOURS: dict[str, str] = {
     "PACS": "#E69F00",  # orange
     "MCP": "#0072B2",  # blue
     "Enhanced health in care homes": "#009E73",  # bluish green
+    "Urgent and emergency care": "#D55E00",  # vermillion
+    "Acute care collaboration": "#F0E442",  # yellow (drawn with a dark edge; also for hospital points)
     "Integration pioneer": "#CC79A7",  # reddish purple
 }
 #: For a site with no (or an unknown) care model, such as a row of an uploaded list.
@@ -23,6 +26,12 @@ OUTLINE_COLOURS: dict[str, str] = {"ccg": "#555555", "lad": "#8c6d31", "utla": "
                                    "nhs_local_office": "#222222", "nhs_region": "#000000"}
 #: Sequential ramp for the population choropleth (ColorBrewer Greys, 5 classes; light to mid).
 POPULATION_RAMP: tuple[str, ...] = ("#f7f7f7", "#d9d9d9", "#bdbdbd", "#969696", "#737373")
+#: Land and sea with no basemap tiles: England's land a warm off-white on a pale blue-grey sea.
+LAND_COLOUR = "#fbfaf5"
+SEA_COLOUR = "#dce6ec"
+COAST_COLOUR = "#8a9ba8"
+#: Place labels: dark grey text with a white halo.
+LABEL_COLOUR = "#333333"
 
 
 def care_model_colour(care_model: object) -> str:
