@@ -11,11 +11,13 @@ from geo.config import PROJECT_ROOT
 from geo.geocode.ladder import Geocoder
 
 SITES_DIR = PROJECT_ROOT / "data" / "sites"
-SITE_FILES = ("vanguards_2015.csv", "pioneers_2013.csv")
+#: One file per announcement, vanguards first, in the order the programme grew within each.
+SITE_FILES = ("vanguards_2015.csv", "vanguards_2015_uec.csv", "vanguards_2015_acc.csv", "pioneers_2013.csv",
+              "pioneers_2015.csv")
 
 
 def read_site_lists(folder: Path = SITES_DIR) -> pd.DataFrame:
-    """Both bundled lists, vanguards first, exactly as written (all text)."""
+    """The five bundled lists, vanguards first, exactly as written (all text)."""
     frames = [pd.read_csv(folder / name, dtype=str, keep_default_na=False) for name in SITE_FILES]
     return pd.concat(frames, ignore_index=True)
 
@@ -54,5 +56,5 @@ def overlaps(names: list[str], sets: list[frozenset[str]]) -> list[str]:
 
 
 def bundled_sites(atlas: Atlas, geocoder: Geocoder | None = None) -> tuple[pd.DataFrame, dict[str, frozenset[str]]]:
-    """The 43 bundled sites geocoded: a frame (one row per site) and site_id -> footprint LSOAs."""
+    """The 75 bundled sites geocoded: a frame (one row per site) and site_id -> footprint LSOAs."""
     return geocode_sites(read_site_lists(), geocoder or Geocoder(atlas))

@@ -21,14 +21,27 @@ from geo.config import PROJECT_ROOT
 from geo.geocode.normalise import normalise
 
 ALIASES_CSV = PROJECT_ROOT / "data" / "aliases.csv"
-TARGET_KINDS = ("ccg", "ccg13", "lad", "utla", "practice", "trust")
+HOSPITAL_EXCLUSIONS_CSV = PROJECT_ROOT / "data" / "hospital_exclusions.csv"
+TARGET_KINDS = ("ccg", "ccg13", "lad", "utla", "county", "gor", "at13", "office", "practice", "trust")
+#: Official groupings of areas, by kind: (code column, name column) in the LSOA table. Counties
+#: (shire, metropolitan, Inner and Outer London), government regions, NHS England's 2013 area
+#: teams and 2015 local offices.
+GROUPINGS = {"county": ("county_code", "county_name"), "gor": ("gor_code", "gor_name"),
+             "at13": ("at13_code", "at13_name"), "office": ("nhs_local_office_ods", "nhs_local_office_name")}
+#: Groupings that NHS England drew from whole CCGs: a name that is one of these and also a
+#: council grouping of nearly the same place ("West Yorkshire") is read as the NHS one.
+NHS_GROUPINGS = ("at13", "office")
+
+
+GROUPING_LABELS = {"county": "county", "gor": "government region", "at13": "NHS England area team, 2013",
+                   "office": "NHS England local office, 2015"}
 
 
 @dataclass(frozen=True)
 class Entry:
     """One thing a name can mean: a kind, a code and a readable label."""
 
-    kind: str  # ccg | ccg13 | lad | utla | practice | trust | town
+    kind: str  # ccg | ccg13 | lad | utla | county | gor | at13 | office | practice | trust | town
     code: str
     label: str
 
@@ -46,6 +59,9 @@ class Gazetteer:
 
         self._by_column = {"ccg": sets("ccg_ods"), "ccg13": sets("ccg13_ods"), "lad": sets("lad_code"),
                            "utla": sets("utla_code")}
+        for kind, (code_col, _name) in GROUPINGS.items():
+            if code_col in lsoas.columns:
+                self._by_column[kind] = sets(code_col)
         self._cell = sets(["ccg_ods", "lad_code"])
         self.areas: dict[str, list[Entry]] = defaultdict(list)
         self.codes: dict[str, Entry] = {}
@@ -70,6 +86,13 @@ class Gazetteer:
                 self.codes.setdefault(row[0].upper(), entry)
                 if extra:
                     self.codes[row[2].upper()] = entry
+        for kind, (code_col, name_col) in GROUPINGS.items():
+            if code_col not in lsoas.columns:
+                continue
+            for code, name in lsoas[[code_col, name_col]].dropna().drop_duplicates(code_col).itertuples(index=False):
+                entry = Entry(kind, code, f"{name} ({GROUPING_LABELS[kind]})")
+                self.areas[normalise(name)].append(entry)
+                self.codes.setdefault(code.upper(), entry)
         for row in self.atlas.ccg2013.itertuples(index=False):
             if row.CCG13CDH in self._by_column["ccg13"]:
                 label = f"{row.CCG13NM} CCG (2013)"
@@ -192,12 +215,31 @@ class Gazetteer:
             return self._by_column[entry.kind].get(entry.code, frozenset())
         if entry.kind == "town":
             return frozenset().union(*(self._by_column["lad"][lad] for lad in entry.code.split(";")))
+        if entry.kind == "trust" and entry.code in self.hospital_cells:
+            return frozenset().union(*(self._cell[c] for c in self.hospital_cells[entry.code]))
         org = self._org_rows.get(entry.code)
         if org is None or not org["ccg"]:
             return frozenset()
         if org["lad"] and (org["ccg"], org["lad"]) in self._cell:
             return self._cell[(org["ccg"], org["lad"])]
         return self._by_column["ccg"].get(org["ccg"], frozenset())
+
+    @cached_property
+    def hospital_cells(self) -> dict[str, list[tuple[str, str]]]:
+        """Trust code -> the (CCG, district) cells where its NHS Choices hospitals stand."""
+        hospitals = self.hospitals
+        lsoas = self.atlas.lsoas
+        located = hospitals[hospitals["lsoa_code"].isin(lsoas.index)]
+        cells = located.assign(ccg=located["lsoa_code"].map(lsoas["ccg_ods"]),
+                               lad=located["lsoa_code"].map(lsoas["lad_code"]))
+        return {trust: sorted(set(zip(g["ccg"], g["lad"]))) for trust, g in cells.groupby("trust_code")}
+
+    @cached_property
+    def hospitals(self) -> pd.DataFrame:
+        """Hospital sites of NHS trusts, less those listed in ``data/hospital_exclusions.csv``."""
+        frame = self.atlas.hospitals
+        excluded = pd.read_csv(HOSPITAL_EXCLUSIONS_CSV, dtype=str)["code"] if HOSPITAL_EXCLUSIONS_CSV.is_file() else []
+        return frame[~frame["code"].isin(excluded)]
 
     @cached_property
     def prefixes(self) -> dict[str, list[str]]:

@@ -25,6 +25,7 @@ from geo.geocode import steps
 from geo.geocode.footprint import OUTPUT_COLUMNS, Footprints
 from geo.geocode.gazetteer import Gazetteer
 from geo.geocode.match import Match, blank
+from geo.geocode.normalise import normalise
 
 Step = Callable[["Geocoder", str], "Match | None"]
 #: Steps that read a name as it stands, without guessing; compounds are split into these.
@@ -68,7 +69,13 @@ class Geocoder:
                  lat: str = "", lon: str = "") -> Match:
         if areas:
             return steps.explicit_areas(self, areas)
-        found = self.read_name(site_name) if site_name else None
+        found = steps.hospital_network(self, site_name, lead) if site_name and lead else None
+        if found is None and site_name and lead and steps.NETWORK_WORDS.search(normalise(site_name)):
+            found = steps.partner_ccgs(self, lead)
+        if found is None and site_name:
+            found = self.read_name(site_name)
+        if found is None and lead:
+            found = steps.partner_ccgs(self, lead)
         if found is None and lead:
             found = self.read_name(lead)
             if found:

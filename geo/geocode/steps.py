@@ -7,6 +7,7 @@ is not of its kind. A new kind of name is a new step; :mod:`geo.geocode.ladder` 
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -14,8 +15,8 @@ import geopandas as gpd
 import shapely
 from rapidfuzz import fuzz, process
 
-from geo.geocode.gazetteer import TARGET_KINDS, Entry
-from geo.geocode.match import AMBIGUOUS, MATCHED, UNMATCHED, Match, blank, unmatched
+from geo.geocode.gazetteer import NHS_GROUPINGS, TARGET_KINDS, Entry
+from geo.geocode.match import AMBIGUOUS, MATCHED, NO_AREA_METHOD, UNMATCHED, Match, blank, unmatched
 from geo.geocode.normalise import brackets, fold, normalise, split_parts, strip_generic
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ def pick(ladder: Geocoder, entries: list[Entry], method: str, score: float, note
         labels = list(dict.fromkeys(gaz.label(e) for e in entries))
         return Match(MATCHED, method, score, readings[0], labels, note)
     labels = [" + ".join(gaz.label(e) for e in group) for group in readings]
-    council = _same_place(ladder, readings)
+    council = _same_place(ladder, readings) or _nhs_grouping(ladder, readings)
     if council is not None:
         return Match(MATCHED, method, score, council, labels,
                      (note + "; " if note else "") + "the council area of this name; the CCG of the same name "
@@ -71,6 +72,22 @@ def _same_place(ladder: Geocoder, readings: list[list[Entry]]) -> list[Entry] | 
             return None
     a, b = (ladder.gaz.lsoas(group[0]) for group in readings)
     return readings[1] if len(a & b) >= 0.9 * len(a | b) else None
+
+
+def _nhs_grouping(ladder: Geocoder, readings: list[list[Entry]]) -> list[Entry] | None:
+    """A name that is an NHS England grouping (2013 area team, 2015 local office) and a council
+    grouping of nearly the same place (>= 90% of LSOAs shared with every other reading) is the
+    NHS grouping: it is made of whole CCGs ("West Yorkshire" with Craven; "Greater Manchester"
+    with Glossop), which is how NHS programmes drew their footprints."""
+    nhs = [g for g in readings if any(e.kind in NHS_GROUPINGS for e in g)]
+    if len(nhs) != 1:
+        return None
+    mine = ladder.gaz.lsoas(nhs[0][0])
+    for group in readings:
+        other = ladder.gaz.lsoas(group[0])
+        if len(mine & other) < 0.9 * len(mine | other):
+            return None
+    return nhs[0]
 
 
 def _keys(text: str) -> list[str]:
@@ -145,7 +162,8 @@ def organisation(ladder: Geocoder, text: str) -> Match | None:
 
 def _org_note(trust: bool) -> str:
     if trust:
-        return "a trust: the footprint is the CCG within the district of its headquarters; its catchment may be wider"
+        return ("a trust: the footprint is the CCG within the district of each of its hospitals (NHS Choices), "
+                "or of its headquarters where NHS Choices lists none; its catchment may be wider")
     return "GP practices: the footprint is their CCG within their district; population is their registered list"
 
 
@@ -166,12 +184,13 @@ def bracketed(ladder: Geocoder, text: str) -> Match | None:
     return None
 
 
-def compound(ladder: Geocoder, text: str) -> Match | None:
+def compound(ladder: Geocoder, text: str, suffix: str = "") -> Match | None:
     """Split only where every part is itself known: "Mansfield and Ashfield" stays one CCG.
 
     Fewest parts wins (longest known names first). Each known name spans at most
     ``PART_WINDOW`` parts, and a name of more than ``MAX_PARTS`` parts is not read, so the work
-    is linear in the name's length.
+    is linear in the name's length. ``suffix`` is a qualifier that applies to every part
+    ("South Nottingham and Erewash CCGs": each part is read as a CCG).
     """
     parts = split_parts(text)
     if len(parts) < 2:
@@ -186,7 +205,7 @@ def compound(ladder: Geocoder, text: str) -> Match | None:
         for start in range(max(0, end - PART_WINDOW), end):
             if best[start] is None:
                 continue
-            match = ladder.read_known(" and ".join(parts[start:end]))
+            match = ladder.read_known(" and ".join(parts[start:end]) + suffix)
             if match and match.matched and (best[end] is None or len(best[start]) + 1 < len(best[end])):
                 best[end] = best[start] + [match]
     if not best[n] or len(best[n]) < 2:
@@ -253,8 +272,11 @@ def fuzzy(ladder: Geocoder, text: str) -> Match:
 
 
 def explicit_areas(ladder: Geocoder, areas: str) -> Match:
-    """The ``areas`` column: typed codes (``lad:E08000015``), bare codes or known names, ';'-separated."""
+    """The ``areas`` column: typed codes (``lad:E08000015``), bare codes or known names, ';'-separated;
+    ``none`` marks a national or specialist network with no area footprint."""
     gaz = ladder.gaz
+    if str(areas).strip().lower() == "none":
+        return no_area(ladder)
     entries, unknown = [], []
     for item in (a.strip() for a in str(areas).split(";")):
         if not item:
@@ -303,3 +325,69 @@ def _point(ladder: Geocoder, x: float, y: float) -> Match | None:
     entry = Entry("point", f"{row['ccg_ods']}|{row['lad_code']}", f"{row['ccg_name']} in {row['lad_name']}")
     return Match(MATCHED, "coordinates", 90.0, [entry], [entry.label],
                  "located by coordinates: the footprint is the CCG within the district holding the point")
+
+
+#: Words that make a name a hospital network (a chain, group, alliance...) rather than a place.
+NETWORK_WORDS = re.compile(r"\b(chain|group|alliance|collaboration|collaborative|consortium|network|partnership)\b")
+#: A partner that is an NHS trust by its name, whether or not the register holds it.
+TRUST_NAME = re.compile(r"\b(nhs trust|nhs ft|foundation trust|nhs foundation trust)\b")
+NO_AREA_NOTE = ("a national or specialist network: it has no area footprint of its own, so no population is "
+                "claimed; its member trusts' hospitals are shown as points")
+
+
+def partners(lead: str) -> list[str]:
+    """The ';'-separated partner organisations of a site."""
+    return [p.strip() for p in str(lead).split(";") if p.strip()]
+
+
+def hospital_network(ladder: Geocoder, name: str, lead: str) -> Match | None:
+    """A chain, group, alliance or network of trusts: the cells where its member trusts' hospitals stand.
+
+    Applies when the name says it is a network and every partner is an NHS trust; a partner
+    trust missing from the 2015 register is named in the note and adds nothing.
+    """
+    if not lead or not NETWORK_WORDS.search(normalise(name)):
+        return None
+    gaz = ladder.gaz
+    entries, missing = [], []
+    for partner in partners(lead):
+        if any(w in f" {fold(partner)} " for w in CCG_WORDS + COUNCIL_WORDS):
+            return None
+        found = [e for k in _keys(partner) for e in gaz.orgs.get(k, []) if e.kind == "trust"]
+        if found:
+            entries.append(found[0])
+        elif TRUST_NAME.search(fold(partner)):
+            missing.append(partner)
+        else:
+            return None
+    if not entries:
+        return None
+    note = "a network of trusts: the footprint is the CCG within the district of each member trust's hospitals"
+    if missing:
+        note += f"; not in the 2015 trust register, so not mapped: {'; '.join(missing)}"
+    return Match(MATCHED, "hospital network (member trusts' hospital sites)", 100.0, entries,
+                 [gaz.label(e) for e in entries], note)
+
+
+def partner_ccgs(ladder: Geocoder, lead: str) -> Match | None:
+    """The CCGs a group's partners name ("Barking and Dagenham CCG; Havering CCG; ..."), when every
+    partner that names CCGs is read: a system resilience group or urgent care network covers them."""
+    named = [p for p in partners(lead) if any(w in f" {fold(p)} " for w in CCG_WORDS)]
+    if not named:
+        return None
+    entries: list[Entry] = []
+    for part in named:
+        text = " ".join(re.sub(r"(?i)\b(clinical commissioning groups?|ccgs?)\b", " ", part).split())
+        match = ladder.read_known(text + " CCG")
+        if match is None or not match.matched:
+            match = compound(ladder, text, " CCG")
+        if match is None or not match.matched:
+            return None
+        entries += match.entries
+    return Match(MATCHED, "CCGs named among the partners", 100.0, entries, [ladder.gaz.label(e) for e in entries],
+                 "a group of organisations: the footprint is the CCGs its partners name")
+
+
+def no_area(ladder: Geocoder) -> Match:
+    """A national or specialist network (``areas`` = ``none``): kept, with no area footprint."""
+    return Match(MATCHED, NO_AREA_METHOD, 100.0, [], [], NO_AREA_NOTE)
