@@ -12,7 +12,7 @@ import pytest
 from geo.geocode.bundled_sites import bundled_sites
 from geo.geocode.gazetteer import ALIASES_CSV, Entry
 from geo.geocode.ladder import OUTPUT_COLUMNS, Geocoder
-from geo.present.coverage import coverage_by, no_area_sites, multi_programme_places, overlapping_sites, union_population
+from geo.present.coverage import coverage_by, multi_programme_places, no_area_sites, overlapping_sites, union_population
 
 
 @pytest.fixture(scope="module")

@@ -22,15 +22,17 @@ from geo.geocode.normalise import normalise
 
 ALIASES_CSV = PROJECT_ROOT / "data" / "aliases.csv"
 HOSPITAL_EXCLUSIONS_CSV = PROJECT_ROOT / "data" / "hospital_exclusions.csv"
-TARGET_KINDS = ("ccg", "ccg13", "lad", "utla", "county", "gor", "at13", "office", "practice", "trust")
+TARGET_KINDS = ("ccg", "ccg13", "lad", "utla", "county", "gor", "at13", "office", "practice", "trust", "ccgsof")
 #: Official groupings of areas, by kind: (code column, name column) in the LSOA table. Counties
 #: (shire, metropolitan, Inner and Outer London), government regions, NHS England's 2013 area
 #: teams and 2015 local offices.
 GROUPINGS = {"county": ("county_code", "county_name"), "gor": ("gor_code", "gor_name"),
              "at13": ("at13_code", "at13_name"), "office": ("nhs_local_office_ods", "nhs_local_office_name")}
 #: Groupings that NHS England drew from whole CCGs: a name that is one of these and also a
-#: council grouping of nearly the same place ("West Yorkshire") is read as the NHS one.
-NHS_GROUPINGS = ("at13", "office")
+#: council grouping of nearly the same place ("West Yorkshire") is read as the NHS one. (Not the
+#: 2015 local offices: "Yorkshire and Humber" was also a government region and a strategic health
+#: authority, so that name stays ambiguous.)
+NHS_GROUPINGS = ("at13",)
 
 
 GROUPING_LABELS = {"county": "county", "gor": "government region", "at13": "NHS England area team, 2013",
@@ -213,6 +215,8 @@ class Gazetteer:
     def _lsoas(self, entry: Entry) -> frozenset[str]:
         if entry.kind in self._by_column:
             return self._by_column[entry.kind].get(entry.code, frozenset())
+        if entry.kind == "ccgsof":
+            return self._ccgs_of(self.codes_entry(entry.code))
         if entry.kind == "town":
             return frozenset().union(*(self._by_column["lad"][lad] for lad in entry.code.split(";")))
         if entry.kind == "trust" and entry.code in self.hospital_cells:
@@ -223,6 +227,31 @@ class Gazetteer:
         if org["lad"] and (org["ccg"], org["lad"]) in self._cell:
             return self._cell[(org["ccg"], org["lad"])]
         return self._by_column["ccg"].get(org["ccg"], frozenset())
+
+    def codes_entry(self, typed: str) -> Entry:
+        """The entry of a typed code ("utla:E10000007")."""
+        kind, _, code = typed.partition(":")
+        return Entry(kind, code, "")
+
+    def ccg_reading(self, entry: Entry) -> Entry:
+        """The NHS reading of a council area or grouping: the CCGs with most of their residents in it."""
+        return Entry("ccgsof", f"{entry.kind}:{entry.code}", f"CCGs of {self.label(entry)}")
+
+    def _ccgs_of(self, base: Entry) -> frozenset[str]:
+        return self.ccgs_covering(self.lsoas(base))
+
+    def ccgs_covering(self, inside: frozenset[str]) -> frozenset[str]:
+        """The LSOAs of the CCGs with most of their residents in ``inside``."""
+        if not inside:
+            return frozenset()
+        pop = self.atlas.lsoas["population"]
+        out: set[str] = set()
+        for ccg in self.atlas.lsoas.loc[list(inside), "ccg_ods"].unique():
+            members = self._by_column["ccg"][ccg]
+            within = members & inside
+            if pop[list(within)].sum() * 2 > pop[list(members)].sum():
+                out |= members
+        return frozenset(out)
 
     @cached_property
     def hospital_cells(self) -> dict[str, list[tuple[str, str]]]:

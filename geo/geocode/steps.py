@@ -37,12 +37,14 @@ FUZZY_MAX_CHARS = 120
 #: names), so reading a compound is linear in its length, whatever is pasted into a cell.
 MAX_PARTS, PART_WINDOW = 40, 8
 CCG_WORDS = (" ccg ", " ccgs ", " clinical commissioning ")
+CCG_TEXT = re.compile(r"(?i)\b(clinical commissioning groups?|ccgs?)\b")
 COUNCIL_WORDS = (" council ", " borough ", " district ", " county ")
 QUALIFIERS = CCG_WORDS + COUNCIL_WORDS + (" nhs ", " trust ", " ft ")
 
 
 def pick(ladder: Geocoder, entries: list[Entry], method: str, score: float, note: str = "") -> Match | None:
-    """One reading is a match; a CCG and a council of one place are the council; else ambiguous."""
+    """One reading is a match; an NHS area team and a council grouping of nearly one place are the
+    area team; else ambiguous (a CCG and a council of one name that differ slightly included)."""
     gaz = ladder.gaz
     readings = gaz.readings(entries)
     if not readings:
@@ -51,11 +53,16 @@ def pick(ladder: Geocoder, entries: list[Entry], method: str, score: float, note
         labels = list(dict.fromkeys(gaz.label(e) for e in entries))
         return Match(MATCHED, method, score, readings[0], labels, note)
     labels = [" + ".join(gaz.label(e) for e in group) for group in readings]
-    council = _same_place(ladder, readings) or _nhs_grouping(ladder, readings)
-    if council is not None:
-        return Match(MATCHED, method, score, council, labels,
-                     (note + "; " if note else "") + "the council area of this name; the CCG of the same name "
-                     "covers a slightly different area: add 'CCG' to the name to use it")
+    if _same_place(ladder, readings) is not None:
+        # in NHS lists a bare place name most often means the CCG, in council lists the council
+        return Match(AMBIGUOUS, method, score, [], labels,
+                     "a council and a CCG of this name cover slightly different areas: add 'CCG' or 'Council' "
+                     "to the name, or give areas")
+    grouping = _nhs_grouping(ladder, readings)
+    if grouping is not None:
+        return Match(MATCHED, method, score, grouping, labels,
+                     (note + "; " if note else "") + "an NHS England grouping of whole CCGs; the council grouping of "
+                     "the same name covers a slightly different area")
     return Match(AMBIGUOUS, method, score, [], labels, f"{len(readings)} different places have this name")
 
 
@@ -110,14 +117,39 @@ def area_name(ladder: Geocoder, text: str) -> Match | None:
         for words, kinds in ((CCG_WORDS, ("ccg", "ccg13")), (COUNCIL_WORDS, ("lad", "utla"))):
             if any(w in folded for w in words) and any(e.kind in kinds for e in entries):
                 entries = [e for e in entries if e.kind in kinds]  # "Erewash CCG" is the CCG
+        entries = _ccg_readings(ladder, entries, folded)
         match = pick(ladder, entries, "exact name", 100.0)
         if match and match.matched and not any(q in folded for q in QUALIFIERS):
             match = _check_towns(ladder, k, match)
+        if match and match.matched and folded.startswith(" nhs ") and all(e.kind in GROUPING_KINDS
+                                                                          for e in match.entries):
+            match = Match(AMBIGUOUS, "exact name", 100.0, [], match.candidates,
+                          "'NHS' and a region's name was how the strategic health authorities (2006-2013) were "
+                          "named, and their areas differ from the later groupings of that name; give areas")
         if match:
             if match.entries and all(e.kind == "ccg13" for e in match.entries):
                 match.note = "a 2013 CCG name, resolved onto its 2015 LSOAs"
             return match
     return None
+
+
+COUNCIL_KINDS = ("lad", "utla", "county", "gor")
+GROUPING_KINDS = ("county", "gor", "at13", "office")
+
+
+def _ccg_readings(ladder: Geocoder, entries: list[Entry], folded: str) -> list[Entry]:
+    """A council area or grouping with no CCG of its name has an NHS reading too: the CCGs with
+    most of their residents in it. "NHS Devon CCG" is that reading (Plymouth and Torbay in); a
+    bare "Devon" whose two readings differ is ambiguous; "Devon County Council" is the council."""
+    if any(e.kind in ("ccg", "ccg13") for e in entries) or not any(e.kind in COUNCIL_KINDS for e in entries):
+        return entries
+    gaz = ladder.gaz
+    if any(w in folded for w in CCG_WORDS):
+        return [gaz.ccg_reading(e) if e.kind in COUNCIL_KINDS else e for e in entries]
+    if any(w in folded for w in COUNCIL_WORDS):
+        return entries
+    extra = [gaz.ccg_reading(e) for e in entries if e.kind in COUNCIL_KINDS]
+    return entries + [e for e in extra if gaz.lsoas(e) != gaz.lsoas(gaz.codes_entry(e.code))]
 
 
 def _check_towns(ladder: Geocoder, key: str, match: Match) -> Match:
@@ -156,8 +188,16 @@ def organisation(ladder: Geocoder, text: str) -> Match | None:
             entries = gaz.orgs[k]
             trust = entries[0].kind == "trust"
             method = "organisation register (" + ("trust" if trust else "GP practice") + ")"
+            if trust and not ORG_NAME_WORDS.search(fold(text)):
+                return Match(AMBIGUOUS, method, 100.0, [], [gaz.label(e) for e in entries],
+                             "the name of an NHS trust without 'NHS Trust' or 'FT': it may be the trust or a "
+                             "place or partnership named like it ('North East London'); add 'NHS Trust' for the trust")
             return pick(ladder, entries, method, 100.0, _org_note(trust))
     return None
+
+
+#: Words that say a name is an organisation (a trust, a hospital), not a place named like one.
+ORG_NAME_WORDS = re.compile(r"\b(trust|ft|foundation|hospitals?|infirmary|nhsft)\b")
 
 
 def _org_note(trust: bool) -> str:
@@ -192,12 +232,28 @@ def compound(ladder: Geocoder, text: str, suffix: str = "") -> Match | None:
     is linear in the name's length. ``suffix`` is a qualifier that applies to every part
     ("South Nottingham and Erewash CCGs": each part is read as a CCG).
     """
+    if not suffix and any(w in f" {fold(text)} " for w in CCG_WORDS):
+        text, suffix = " ".join(CCG_TEXT.sub(" ", text).split()), " CCG"  # "NHS Derby and Derbyshire CCG"
     parts = split_parts(text)
     if len(parts) < 2:
         return None
     if len(parts) > MAX_PARTS:
         return unmatched(f"the name has {len(parts):,} parts; at most {MAX_PARTS} are read: "
                          "list the areas in the areas column instead")
+    found = _split(ladder, parts, suffix)
+    if found is None and not suffix:
+        # each part a council area whose CCGs differ from it: the councils and the CCGs of the
+        # whole list may still be one place ("Cornwall and Isles of Scilly" = Kernow CCG)
+        councils = _split(ladder, parts, " Council")
+        if councils:
+            area = ladder.footprints.lsoas(_joined(ladder, councils))
+            if ladder.gaz.ccgs_covering(area) == area:
+                found = councils
+    return _joined(ladder, found) if found else None
+
+
+def _split(ladder: Geocoder, parts: list[str], suffix: str) -> list[Match] | None:
+    """The fewest known names that make up ``parts`` (two or more), or ``None``."""
     n = len(parts)
     best: list[list[Match] | None] = [None] * (n + 1)
     best[0] = []
@@ -208,11 +264,13 @@ def compound(ladder: Geocoder, text: str, suffix: str = "") -> Match | None:
             match = ladder.read_known(" and ".join(parts[start:end]) + suffix)
             if match and match.matched and (best[end] is None or len(best[start]) + 1 < len(best[end])):
                 best[end] = best[start] + [match]
-    if not best[n] or len(best[n]) < 2:
-        return None
-    entries = [e for m in best[n] for e in m.entries]
-    notes = "; ".join(m.note for m in best[n] if m.note)
-    return Match(MATCHED, "compound name (" + " + ".join(m.method for m in best[n]) + ")", 100.0,
+    return best[n] if best[n] and len(best[n]) >= 2 else None
+
+
+def _joined(ladder: Geocoder, found: list[Match]) -> Match:
+    entries = [e for m in found for e in m.entries]
+    notes = "; ".join(m.note for m in found if m.note)
+    return Match(MATCHED, "compound name (" + " + ".join(m.method for m in found) + ")", 100.0,
                  entries, [ladder.gaz.label(e) for e in entries], notes)
 
 
@@ -225,6 +283,8 @@ def town_readings(ladder: Geocoder, key: str) -> list[Entry]:
 def town(ladder: Geocoder, text: str) -> Match | None:
     """A town from organisation addresses, or the first word(s) of several area names."""
     gaz = ladder.gaz
+    if any(w in f" {fold(text)} " for w in CCG_WORDS):
+        return None  # a CCG is not a town
     key = strip_generic(normalise(text))
     readings = town_readings(ladder, key)
     prefixed = [e for name in gaz.prefixes.get(key, []) for e in gaz.areas[name]]
@@ -260,7 +320,7 @@ def fuzzy(ladder: Geocoder, text: str) -> Match:
     labels = [f"{gaz.label(r[2][0])} ({r[0]:.0f})" for r in readings]
     top = readings[0][0]
     lead = top - (readings[1][0] if len(readings) > 1 else 0.0)
-    if top >= FUZZY_MATCH and lead >= FUZZY_LEAD:
+    if top >= FUZZY_MATCH and lead >= FUZZY_LEAD and same_words(key, readings[0][1]):
         match = pick(ladder, readings[0][2], "fuzzy name", round(top, 1),
                      f"spelling differs from '{readings[0][1]}'; check it")
         if match:
@@ -269,6 +329,25 @@ def fuzzy(ladder: Geocoder, text: str) -> Match:
         return Match(AMBIGUOUS, "fuzzy name", round(top, 1), [], labels,
                      "close to more than one known name, or not close enough to one; pick a candidate")
     return unmatched(f"nothing close enough (best fuzzy score below {FUZZY_CANDIDATE:.0f})", labels)
+
+
+#: Words that tell places apart; a spelling slip never changes one of them into another.
+DISTINCT_WORDS = frozenset({"north", "south", "east", "west", "central", "mid", "inner", "outer", "upper", "lower",
+                            "great", "greater", "new", "old", "city", "county", "coast", "and"})
+
+
+def same_words(query: str, name: str) -> bool:
+    """A slip of spelling, not another name: the same number of words, the distinctive words equal,
+    and any other changed word close and starting with the same letter ("wakefeild")."""
+    a, b = query.split(), name.split()
+    if len(a) != len(b):
+        return False
+    for x, y in zip(a, b):
+        if x == y:
+            continue
+        if x in DISTINCT_WORDS or y in DISTINCT_WORDS or x[0] != y[0] or fuzz.ratio(x, y) < 70:
+            return False
+    return True
 
 
 def explicit_areas(ladder: Geocoder, areas: str) -> Match:
@@ -377,7 +456,7 @@ def partner_ccgs(ladder: Geocoder, lead: str) -> Match | None:
         return None
     entries: list[Entry] = []
     for part in named:
-        text = " ".join(re.sub(r"(?i)\b(clinical commissioning groups?|ccgs?)\b", " ", part).split())
+        text = " ".join(CCG_TEXT.sub(" ", part).split())
         match = ladder.read_known(text + " CCG")
         if match is None or not match.matched:
             match = compound(ladder, text, " CCG")
@@ -391,3 +470,19 @@ def partner_ccgs(ladder: Geocoder, lead: str) -> Match | None:
 def no_area(ladder: Geocoder) -> Match:
     """A national or specialist network (``areas`` = ``none``): kept, with no area footprint."""
     return Match(MATCHED, NO_AREA_METHOD, 100.0, [], [], NO_AREA_NOTE)
+
+
+def lead_reading(ladder: Geocoder, name: str, lead: str, found: Match | None) -> Match | None:
+    """The lead organisation's reading, for a name no rule reads. One trust leading a partnership
+    named otherwise ("Frimley Health and Care") is not the partnership's area: ambiguous."""
+    if found is None:
+        return None
+    found = replace(found, method=f"lead organisation: {found.method}")
+    trusts = {e.code for e in found.entries if e.kind == "trust"}
+    if found.matched and len(trusts) == 1 and len(found.entries) == 1 and len(partners(lead)) == 1:
+        own = {strip_generic(normalise(name)), normalise(name)}
+        if not own & set(_keys(lead)):
+            return Match(AMBIGUOUS, found.method, found.score, [], found.candidates,
+                         "led by one trust, but named otherwise: the trust's hospitals need not be the site's area; "
+                         "give the areas, or the trust's name as the site name")
+    return found
