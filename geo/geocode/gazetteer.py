@@ -242,16 +242,22 @@ class Gazetteer:
 
     def ccgs_covering(self, inside: frozenset[str]) -> frozenset[str]:
         """The LSOAs of the CCGs with most of their residents in ``inside``."""
-        if not inside:
-            return frozenset()
-        pop = self.atlas.lsoas["population"]
+        ccg_of, pop_of, totals = self._ccg_population
+        within: dict[str, int] = defaultdict(int)
+        for lsoa in inside:
+            within[ccg_of[lsoa]] += pop_of[lsoa]
         out: set[str] = set()
-        for ccg in self.atlas.lsoas.loc[list(inside), "ccg_ods"].unique():
-            members = self._by_column["ccg"][ccg]
-            within = members & inside
-            if pop[list(within)].sum() * 2 > pop[list(members)].sum():
-                out |= members
+        for ccg, pop in within.items():
+            if pop * 2 > totals[ccg]:
+                out |= self._by_column["ccg"][ccg]
         return frozenset(out)
+
+    @cached_property
+    def _ccg_population(self) -> tuple[dict[str, str], dict[str, int], dict[str, int]]:
+        lsoas = self.atlas.lsoas
+        ccg_of = dict(zip(lsoas.index, lsoas["ccg_ods"]))
+        pop_of = dict(zip(lsoas.index, lsoas["population"].astype(int)))
+        return ccg_of, pop_of, lsoas.groupby("ccg_ods")["population"].sum().astype(int).to_dict()
 
     @cached_property
     def hospital_cells(self) -> dict[str, list[tuple[str, str]]]:
