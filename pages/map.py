@@ -5,6 +5,7 @@ from streamlit_folium import st_folium
 
 from geo.geography import LAYERS
 from geo.present import folium_map as mapping
+from geo.present.hospitals import add_hospital_layer, hospital_points_geojson
 from ui import data, shell, widgets
 
 OUTLINE_CHOICES = {"nhs_region": "NHS region", "ccg": "CCG", "lad": "Local authority"}
@@ -32,6 +33,8 @@ tiles, tiles_attr = mapping.tiles_from_env()
 folium_map = mapping.build_map(
     current.frame, shown, outlines={k: data.outline(k) for k in outlines}, choropleth=choropleth,
     tiles=tiles, tiles_attr=tiles_attr, asset_base=widgets.asset_base())
+# hospital networks and national networks: their member trusts' hospitals as points (issue 9)
+add_hospital_layer(folium_map, hospital_points_geojson(data.hospitals(), current.frame))
 
 left, right = st.columns([3, 1])
 with left:
@@ -46,7 +49,8 @@ with right:
         st.info("Click a footprint to see the site's details here.", icon=":material/touch_app:")
         missing = current.frame[~current.frame["site_id"].isin(list(shown))]
         if len(missing):
-            st.caption("Not on the map (no footprint): " + widgets.md("; ".join(missing["display_name"])))
+            st.caption("No area footprint (national networks are shown by their hospitals as dark points): "
+                       + widgets.md("; ".join(missing["display_name"])))
     else:
         widgets.site_details(rows.iloc[0], current.footprints.get(site_id, frozenset()))
 widgets.attribution_caption()

@@ -12,7 +12,14 @@ COLUMNS = {
     "care_model": "Care model",
     "nhs_regions": "NHS region (footprint)",
     "population": st.column_config.NumberColumn("Population covered", format="localized",
-                                                help="Mid-2015 residents of the footprint"),
+                                                help="Mid-2015 residents of the footprint (empty for a national "
+                                                     "network, which has no area footprint)"),
+    "published_population": st.column_config.NumberColumn(
+        "Published population", format="localized",
+        help="The figure the announcement or partners gave; it may count patients, a catchment or care-home "
+             "residents rather than residents of the footprint (see its source in the downloads)"),
+    "population_check": st.column_config.TextColumn("Population check",
+                                                    help="Flagged when the two figures differ by more than 20%"),
     "status": st.column_config.TextColumn("Geocoding status", help="matched, ambiguous or unmatched"),
     "method": "Method",
     "score": st.column_config.NumberColumn("Score", format="%.0f"),
@@ -20,7 +27,9 @@ COLUMNS = {
     "lead_organisation": "Lead organisation",
     "ccg_names": "CCGs (2015)",
     "lad_names": "Local authorities",
+    "wave_label": "Wave",
     "announced": "Announced",
+    "overlaps_with": "Overlaps with",
     "site_id": "Site id",
 }
 
@@ -32,7 +41,10 @@ table = current.frame[[c for c in COLUMNS if c in current.frame]]
 st.dataframe(table, column_config=COLUMNS, hide_index=True, width="stretch", key="sites_table")
 
 counts = current.frame["status"].value_counts()
-st.caption("Geocoding: " + ", ".join(f"{counts.get(s, 0)} {s}" for s in ("matched", "ambiguous", "unmatched")))
+no_area = int((current.frame["footprint_level"] == "no area footprint").sum())
+st.caption("Geocoding: " + ", ".join(f"{counts.get(s, 0)} {s}" for s in ("matched", "ambiguous", "unmatched"))
+           + (f"; {no_area} of the matched are national or specialist networks with no area footprint (shown on "
+              "the map by their hospitals, no population claimed)" if no_area else ""))
 
 # "vanguard-sites_pacs_north-of-england_2026-01-31.csv": programme first, then the other filters, then the date
 one_programme = current.filters.programmes[0] if len(current.filters.programmes) == 1 else None

@@ -13,6 +13,7 @@ from geo.geocode.bundled_sites import bundled_sites
 from geo.present import filters as flt
 from geo.present import folium_map as mapping
 from geo.present.coverage import england_population, union_population
+from geo.present.hospitals import hospital_sites
 
 
 @st.cache_resource(show_spinner="Opening the geography cache...")
@@ -23,7 +24,7 @@ def atlas() -> Atlas:
 
 @st.cache_resource(show_spinner="Geocoding the bundled site lists...")
 def sites() -> tuple[pd.DataFrame, dict[str, frozenset[str]]]:
-    """The 43 bundled sites and their footprints (LSOA sets), geocoded once per server."""
+    """The 75 bundled sites and their footprints (LSOA sets), geocoded once per server."""
     return bundled_sites(atlas())
 
 
@@ -44,6 +45,12 @@ def outline(key: str) -> dict:
 def choropleth(key: str) -> tuple[dict, list[float]]:
     """Areas of a layer filled by population, ready for the map."""
     return mapping.choropleth_geojson(atlas(), key)
+
+
+@st.cache_resource(show_spinner=False)
+def hospitals() -> pd.DataFrame:
+    """NHS Choices hospital sites of NHS trusts (for hospital networks drawn as points)."""
+    return hospital_sites(atlas())
 
 
 @st.cache_resource(show_spinner=False)
