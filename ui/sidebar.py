@@ -62,7 +62,7 @@ def _reset_filters() -> None:
         st.session_state[key] = []
     st.session_state[keys["population"]] = population_bounds()
     st.session_state[keys["search"]] = ""
-    st.session_state[keys["announced_by"]] = flt.ANNOUNCED_MONTHS[-1]
+    st.session_state[keys["announced_by"]] = flt.ANNOUNCED_LABELS[-1]
     _clear_notices()
 
 
@@ -90,9 +90,8 @@ def sidebar_filters() -> View:
         st.slider("Population covered (thousands)", min_value=bounds[0], max_value=bounds[1], value=bounds,
                   step=10, key=keys["population"], bind="query-params", on_change=_clear_notices,
                   help="Mid-2015 residents of the site's footprint.")
-        st.select_slider("Announced by", flt.ANNOUNCED_MONTHS, value=flt.ANNOUNCED_MONTHS[-1],
+        st.select_slider("Announced by", flt.ANNOUNCED_LABELS, value=flt.ANNOUNCED_LABELS[-1],
                          key=keys["announced_by"], bind="query-params", on_change=_clear_notices,
-                         format_func=flt.announced_label,
                          help="Step through the programme as it grew: "
                               + "; ".join(flt.announcement_choice(m) for m in flt.ANNOUNCED_MONTHS) + ".")
         st.text_input("Search names", key=keys["search"], bind="query-params", on_change=_clear_notices,

@@ -115,8 +115,8 @@ def add_groupings(table: pd.DataFrame, raw: Path, ccg13: pd.DataFrame) -> pd.Dat
     teams = rawfiles.area_teams_2013(raw).merge(ccg13[["CCG13CD", "CCG13CDH"]], on="CCG13CD")
     teams = teams.drop_duplicates("CCG13CDH").set_index("CCG13CDH")
     out = table.copy()
-    out["county_code"] = out["lad_code"].map(county["CTY15CD"])
-    out["county_name"] = out["lad_code"].map(county["CTY15NM"])
+    out["county_code"] = out["lad_code"].map(county["CTY15CD"]).fillna("")  # empty: a unitary, in no county
+    out["county_name"] = out["lad_code"].map(county["CTY15NM"]).fillna("")
     out["gor_code"] = out["lad_code"].map(region["RGN15CD"])
     out["gor_name"] = out["lad_code"].map(region["RGN15NM"])
     out["at13_code"] = out["ccg13_ods"].map(teams["NHSAT13CD"])

@@ -91,7 +91,8 @@ class Gazetteer:
         for kind, (code_col, name_col) in GROUPINGS.items():
             if code_col not in lsoas.columns:
                 continue
-            for code, name in lsoas[[code_col, name_col]].dropna().drop_duplicates(code_col).itertuples(index=False):
+            found = lsoas[[code_col, name_col]].dropna()
+            for code, name in found[found[code_col] != ""].drop_duplicates(code_col).itertuples(index=False):
                 entry = Entry(kind, code, f"{name} ({GROUPING_LABELS[kind]})")
                 self.areas[normalise(name)].append(entry)
                 self.codes.setdefault(code.upper(), entry)

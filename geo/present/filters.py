@@ -24,6 +24,8 @@ ANNOUNCEMENTS: tuple[tuple[str, str], ...] = (
     ("2015-09", "Acute care collaborations"),
 )
 ANNOUNCED_MONTHS: tuple[str, ...] = tuple(m for m, _ in ANNOUNCEMENTS)
+#: What the control shows and the link carries ("by=March+2015"): month names, readable in a URL.
+ANNOUNCED_LABELS: tuple[str, ...] = tuple(pd.Timestamp(f"{m}-01").strftime("%B %Y") for m in ANNOUNCED_MONTHS)
 #: URL keys of the shared filters: short and stable, since links outlive releases.
 KEYS = {"programme": "programme", "care_model": "model", "region": "region", "population": "pop", "search": "q",
         "announced_by": "by"}
@@ -80,7 +82,7 @@ def announced_label(month: str) -> str:
 
 
 def announcement_choice(month: str) -> str:
-    """A step of the "announced by" control: the month and what came then."""
+    """A step of the "announced by" control in words: the month and what came then."""
     return f"{announced_label(month)}: {dict(ANNOUNCEMENTS).get(month, '')}".rstrip(": ")
 
 
@@ -172,7 +174,8 @@ def filters_from_values(
             low = int(population_k[0] * POPULATION_UNIT)
         if population_k[1] < bounds_k[1]:
             high = int(population_k[1] * POPULATION_UNIT)
-    by = announced_by if announced_by in ANNOUNCED_MONTHS[:-1] else None
+    by = dict(zip(ANNOUNCED_LABELS, ANNOUNCED_MONTHS)).get(announced_by or "", announced_by)
+    by = by if by in ANNOUNCED_MONTHS[:-1] else None
     return Filters(tuple(programmes), tuple(care_models), tuple(regions), low, high, search.strip()[:MAX_SEARCH], by)
 
 
@@ -202,10 +205,10 @@ def check_query(
         elif key == KEYS["population"]:
             out.values[key] = _check_population(key, values, bounds_k, out.notices)
         elif key == KEYS["announced_by"]:
-            good = [v for v in values[-1:] if v in ANNOUNCED_MONTHS]
+            good = [v for v in values[-1:] if v in ANNOUNCED_LABELS]
             if not good:
                 out.notices.append(f"Ignored {key}={_shown(','.join(values))} from the link: not an announcement "
-                                   f"month (one of {', '.join(ANNOUNCED_MONTHS)}).")
+                                   f"month (one of {', '.join(ANNOUNCED_LABELS)}).")
             out.values[key] = good
         elif key == KEYS["search"]:
             text = values[-1] if values else ""

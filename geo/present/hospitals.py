@@ -25,7 +25,9 @@ def hospital_sites(atlas: Atlas) -> pd.DataFrame:
     if HOSPITAL_EXCLUSIONS_CSV.is_file():
         excluded = pd.read_csv(HOSPITAL_EXCLUSIONS_CSV, dtype=str)["code"]
         frame = frame[~frame["code"].isin(excluded)]
-    return frame
+    # NHS Choices cuts parent names at a comma ("Northumberland"); the trust register has them whole
+    register = atlas.register[atlas.register["org_type"] == "trust"].set_index("code")["name"].str.title()
+    return frame.assign(trust_name=frame["trust_code"].map(register).fillna(frame["trust_name"]))
 
 
 def site_hospitals(hospitals: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
@@ -62,7 +64,8 @@ def hospital_points_geojson(hospitals: pd.DataFrame, frame: pd.DataFrame) -> dic
 
 
 #: Points are drawn dark with a white ring, so they read on every care model's fill and with no tiles.
-POINT_STYLE = {"radius": 5, "color": "#ffffff", "weight": 1.5, "fillColor": "#222222", "fillOpacity": 0.9}
+POINT_STYLE = {"radius": 5, "color": "#ffffff", "weight": 1.5, "fillColor": "#222222", "fillOpacity": 0.9,
+               "class_name": "atlas-hospital"}
 
 
 def add_hospital_layer(m: folium.Map, points: dict, name: str = "Hospitals of hospital networks") -> None:
