@@ -22,10 +22,10 @@ OUTPUT_COLUMNS = ["status", "method", "score", "ccg_codes", "ccg_names", "lad_co
                   "candidates", "footprint_level"]
 NO_AREA_LEVEL = "no area footprint"
 #: What a footprint is made of, by entry kind, finest evidence first in ``footprint_level``.
-LEVELS = {"ccg": LAYERS["ccg"].short, "ccgsof": "CCGs with most of their residents in the named area",
-          "ccg13": "2013 CCG", "lad": LAYERS["lad"].short,
+LEVELS = {"ccg": LAYERS["ccg"].short, "ccg13": "2013 CCG", "lad": LAYERS["lad"].short,
           "utla": LAYERS["utla"].short, "county": "county", "gor": "government region",
           "at13": "NHS England area team (2013)", "office": "NHS England local office (2015)",
+          "ccgsof": "CCGs with most of their residents in the named area",
           "hospital": "hospital sites of member trusts (CCG within district of each)",
           "practice": "GP practices (their CCG within their district)",
           "trust": "trust headquarters (its CCG within its district)", "town": "town (its districts)",
