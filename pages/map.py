@@ -5,7 +5,7 @@ from streamlit_folium import st_folium
 
 from geo.geography import LAYERS
 from geo.present import folium_map as mapping
-from geo.present.hospitals import add_hospital_layer, hospital_points_geojson
+from geo.present.hospitals import hospital_layer, hospital_points_geojson
 from ui import data, shell, widgets
 
 OUTLINE_CHOICES = {"nhs_region": "NHS region", "ccg": "CCG", "lad": "Local authority"}
@@ -30,11 +30,15 @@ if shade:
     shading, breaks = data.choropleth(shade)
     choropleth = (LAYERS[shade].label.split(" (")[0].lower(), shading, breaks)
 tiles, tiles_attr = mapping.tiles_from_env()
+# hospital networks and national networks: their member trusts' hospitals as points (issue 9)
+hospitals = hospital_layer(hospital_points_geojson(data.hospitals(), current.frame))
 folium_map = mapping.build_map(
     current.frame, shown, outlines={k: data.outline(k) for k in outlines}, choropleth=choropleth,
-    tiles=tiles, tiles_attr=tiles_attr, asset_base=widgets.asset_base())
-# hospital networks and national networks: their member trusts' hospitals as points (issue 9)
-add_hospital_layer(folium_map, hospital_points_geojson(data.hospitals(), current.frame))
+    tiles=tiles, tiles_attr=tiles_attr, asset_base=widgets.asset_base(), extra_layers=[hospitals] if hospitals else [])
+if hospitals and not shown:  # only national networks: fit the view to their hospitals
+    points = [f["geometry"]["coordinates"] for f in hospitals.data["features"]]
+    folium_map.fit_bounds([[min(p[1] for p in points), min(p[0] for p in points)],
+                           [max(p[1] for p in points), max(p[0] for p in points)]], max_zoom=12)
 
 left, right = st.columns([3, 1])
 with left:

@@ -288,8 +288,8 @@ def test_a_later_wave_hospital_network_is_drawn_with_its_hospitals(page, server,
     wait_for_count(footprints_on_map(page), 1)
     wait_for_count(hospitals_on_map(page), 4)  # Salford Royal, Royal Albert Edward, Leigh, Wrightington
     legend = page.frame_locator(FOLIUM).locator(".atlas-legend").inner_text()
-    assert "Acute care collaboration" in legend
-    footprints_on_map(page).first.click()
+    assert "Care model" in legend  # the model's own colour and label come with the palette branch (issue 9)
+    hospitals_on_map(page).last.click()  # a hospital selects its site, as a footprint does
     page.get_by_text("Name as announced").wait_for()
     details = page.locator('[data-testid="stMain"]').inner_text()
     assert "Salford and Wigan Foundation Chain" in details and "hospital sites of member trusts" in details
@@ -304,7 +304,7 @@ def test_a_national_network_has_hospitals_but_no_area(page, server, sites):
     assert footprints_on_map(page).count() == 0
     main = page.locator('[data-testid="stMain"]')
     main.get_by_text("No area footprint").wait_for()
-    hospitals_on_map(page).first.click()
+    hospitals_on_map(page).last.click()
     page.get_by_text("Name as announced").wait_for()
     details = main.inner_text()
     assert "no area footprint" in details and "none claimed" in details

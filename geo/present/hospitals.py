@@ -68,11 +68,12 @@ POINT_STYLE = {"radius": 5, "color": "#ffffff", "weight": 1.5, "fillColor": "#22
                "class_name": "atlas-hospital"}
 
 
-def add_hospital_layer(m: folium.Map, points: dict, name: str = "Hospitals of hospital networks") -> None:
-    """Add the hospital points to a map as one switchable layer; clicking one selects its (first) site."""
+def hospital_layer(points: dict, name: str = "Hospitals of hospital networks") -> folium.GeoJson | None:
+    """The hospital points as one switchable map layer (``None`` when there are none); clicking a
+    point selects its (first) site, like clicking a footprint."""
     if not points.get("features"):
-        return
-    folium.GeoJson(
+        return None
+    return folium.GeoJson(
         points, name=name, marker=folium.CircleMarker(**POINT_STYLE),
         tooltip=folium.GeoJsonTooltip(fields=["name", "trust", "sites"], aliases=["Hospital", "Trust", "Site(s)"]),
-    ).add_to(m)
+    )
