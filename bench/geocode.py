@@ -77,6 +77,7 @@ def main() -> None:
     atlas = open_atlas()
     geocoder = Geocoder(atlas)
     geocoder.resolve("warm up")  # lazy indexes (towns, district neighbours) load on first use
+    geocoder.resolve("Salford Royal NHS Foundation Trust")  # and the trusts' hospital sites
     print(f"loading: {time.perf_counter() - started:.2f} s")
     drawn = names(atlas, args.n, args.seed)
     frame = pd.DataFrame({"site_name": [n for _, n in drawn], "kind": [k for k, _ in drawn]})

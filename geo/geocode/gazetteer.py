@@ -263,19 +263,21 @@ class Gazetteer:
     @cached_property
     def hospital_cells(self) -> dict[str, list[tuple[str, str]]]:
         """Trust code -> the (CCG, district) cells where its NHS Choices hospitals stand."""
-        hospitals = self.hospitals
-        lsoas = self.atlas.lsoas
-        located = hospitals[hospitals["lsoa_code"].isin(lsoas.index)]
-        cells = located.assign(ccg=located["lsoa_code"].map(lsoas["ccg_ods"]),
-                               lad=located["lsoa_code"].map(lsoas["lad_code"]))
-        return {trust: sorted(set(zip(g["ccg"], g["lad"]))) for trust, g in cells.groupby("trust_code")}
+        ccg_of, _pop, _totals = self._ccg_population
+        lad_of = dict(zip(self.atlas.lsoas.index, self.atlas.lsoas["lad_code"]))
+        out: dict[str, set[tuple[str, str]]] = defaultdict(set)
+        for trust, lsoa in zip(self.hospitals["trust_code"], self.hospitals["lsoa_code"]):
+            if lsoa in ccg_of:  # hospitals outside the built LSOAs (Wales, or a partial build) add nothing
+                out[trust].add((ccg_of[lsoa], lad_of[lsoa]))
+        return {trust: sorted(cells) for trust, cells in out.items()}
 
     @cached_property
     def hospitals(self) -> pd.DataFrame:
         """Hospital sites of NHS trusts, less those listed in ``data/hospital_exclusions.csv``."""
         frame = self.atlas.hospitals
-        excluded = pd.read_csv(HOSPITAL_EXCLUSIONS_CSV, dtype=str)["code"] if HOSPITAL_EXCLUSIONS_CSV.is_file() else []
-        return frame[~frame["code"].isin(excluded)]
+        excluded = set(pd.read_csv(HOSPITAL_EXCLUSIONS_CSV, dtype=str)["code"]) if HOSPITAL_EXCLUSIONS_CSV.is_file() \
+            else set()
+        return frame[[code not in excluded for code in frame["code"]]]
 
     @cached_property
     def prefixes(self) -> dict[str, list[str]]:
