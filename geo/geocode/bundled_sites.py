@@ -70,6 +70,7 @@ def geocode_sites(frame: pd.DataFrame, geocoder: Geocoder) -> tuple[pd.DataFrame
         out["population_difference_pct"], out["population_check"] = zip(*out.apply(population_check, axis=1)) \
             if len(out) else ([], [])
         out["population_difference_pct"] = pd.array(out["population_difference_pct"], dtype="Int64")
+        out["published_population"] = pd.to_numeric(out["published_population"], errors="coerce").astype("Int64")
     out["overlaps_with"] = overlaps(out["display_name"].tolist(), sets)
     return out, dict(zip(out["site_id"], sets))
 
