@@ -303,3 +303,11 @@ def test_sites_command_writes_all_sites(tmp_path, cache_dir):
     subprocess.run([sys.executable, "-m", "geo", "sites", "-o", str(out)], check=True, capture_output=True)
     frame = pd.read_csv(out, dtype=str, keep_default_na=False)
     assert len(frame) == 75 and (frame["status"] == "matched").all()
+
+
+def test_a_place_named_by_a_trust_is_where_its_hospitals_stand(geocoder):
+    """Issue 9: "Morecambe Bay" is no official area, but University Hospitals of Morecambe Bay names it."""
+    match = geocoder.resolve("Morecambe Bay")
+    assert match.matched and match.method.startswith("place named by a trust")
+    row, _ = geocoder.columns(match)
+    assert set(row["lad_names"].split(";")) == {"Barrow-in-Furness", "South Lakeland", "Lancaster"}

@@ -8,6 +8,7 @@ practice and trust addresses, grouped into neighbouring districts).
 from __future__ import annotations
 
 import csv
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
@@ -278,6 +279,16 @@ class Gazetteer:
         excluded = set(pd.read_csv(HOSPITAL_EXCLUSIONS_CSV, dtype=str)["code"]) if HOSPITAL_EXCLUSIONS_CSV.is_file() \
             else set()
         return frame[[code not in excluded for code in frame["code"]]]
+
+    @cached_property
+    def places_named_by_trusts(self) -> dict[str, list[Entry]]:
+        """"morecambe bay" -> the trust "University Hospitals of Morecambe Bay" (names of that form only)."""
+        out: dict[str, list[Entry]] = defaultdict(list)
+        for name, entries in self.orgs.items():
+            found = re.match(r"^university hospitals? of (.+)$", name)
+            if found:
+                out[found.group(1)] += [e for e in entries if e.kind == "trust"]
+        return dict(out)
 
     @cached_property
     def prefixes(self) -> dict[str, list[str]]:

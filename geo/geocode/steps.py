@@ -292,12 +292,23 @@ def town(ladder: Geocoder, text: str) -> Match | None:
         readings = [e for e in readings if not any(gaz.lsoas(e) & gaz.lsoas(p) for p in prefixed)]
         readings += [g[0] for g in gaz.readings(prefixed)]
     if not readings:
-        return None
+        return _named_by_trust(ladder, key)
     if len(readings) == 1:
         return Match(MATCHED, "town (GP practice and trust addresses)", 90.0, readings, [readings[0].label],
                      "a town, not an area: the footprint is the district(s) it lies in")
     return Match(AMBIGUOUS, "town or start of area names", 90.0, [], [gaz.label(r) for r in readings],
                  "several places have this name; give the CCG or council")
+
+
+def _named_by_trust(ladder: Geocoder, key: str) -> Match | None:
+    """A place that is no official area but names a trust's hospitals ("Morecambe Bay": University
+    Hospitals of Morecambe Bay): the cells where that trust's hospitals stand."""
+    found = ladder.gaz.places_named_by_trusts.get(key, [])
+    if len(found) != 1:
+        return None
+    label = ladder.gaz.label(found[0])
+    return Match(MATCHED, "place named by a trust (its hospital sites)", 90.0, found, [label],
+                 f"not an official area: the footprint is where the hospitals of {label}, named after it, stand")
 
 
 def fuzzy(ladder: Geocoder, text: str) -> Match:
