@@ -26,6 +26,7 @@ LEVELS = {"ccg": LAYERS["ccg"].short, "ccg13": "2013 CCG", "lad": LAYERS["lad"].
           "utla": LAYERS["utla"].short, "county": "county", "gor": "government region",
           "at13": "NHS England area team (2013)", "office": "NHS England local office (2015)",
           "ccgsof": "CCGs with most of their residents in the named area",
+          "ccgsin": "CCGs with most of their residents in the named area, or the CCG it lies in",
           "hospital": "hospital sites of member trusts (CCG within district of each)",
           "practice": "GP practices (their CCG within their district)",
           "trust": "trust headquarters (its CCG within its district)", "town": "town (its districts)",

@@ -23,7 +23,8 @@ from geo.geocode.normalise import normalise
 
 ALIASES_CSV = PROJECT_ROOT / "data" / "aliases.csv"
 HOSPITAL_EXCLUSIONS_CSV = PROJECT_ROOT / "data" / "hospital_exclusions.csv"
-TARGET_KINDS = ("ccg", "ccg13", "lad", "utla", "county", "gor", "at13", "office", "practice", "trust", "ccgsof")
+TARGET_KINDS = ("ccg", "ccg13", "lad", "utla", "county", "gor", "at13", "office", "practice", "trust", "ccgsof",
+                "ccgsin")
 #: Official groupings of areas, by kind: (code column, name column) in the LSOA table. Counties
 #: (shire, metropolitan, Inner and Outer London), government regions, NHS England's 2013 area
 #: teams and 2015 local offices.
@@ -217,8 +218,8 @@ class Gazetteer:
     def _lsoas(self, entry: Entry) -> frozenset[str]:
         if entry.kind in self._by_column:
             return self._by_column[entry.kind].get(entry.code, frozenset())
-        if entry.kind == "ccgsof":
-            return self._ccgs_of(self.codes_entry(entry.code))
+        if entry.kind in ("ccgsof", "ccgsin"):
+            return self.ccgs_covering(self.lsoas(self.codes_entry(entry.code)), entry.kind == "ccgsin")
         if entry.kind == "town":
             return frozenset().union(*(self._by_column["lad"][lad] for lad in entry.code.split(";")))
         if entry.kind == "trust" and entry.code in self.hospital_cells:
@@ -235,15 +236,14 @@ class Gazetteer:
         kind, _, code = typed.partition(":")
         return Entry(kind, code, "")
 
-    def ccg_reading(self, entry: Entry) -> Entry:
-        """The NHS reading of a council area or grouping: the CCGs with most of their residents in it."""
-        return Entry("ccgsof", f"{entry.kind}:{entry.code}", f"CCGs of {self.label(entry)}")
+    def ccg_reading(self, entry: Entry, containing: bool = False) -> Entry:
+        """The NHS reading of a council area or grouping: the CCGs with most of their residents in it
+        (``containing``: or, for a place inside a larger CCG, that CCG; for names that say "CCG")."""
+        return Entry("ccgsin" if containing else "ccgsof", f"{entry.kind}:{entry.code}", f"CCGs of {self.label(entry)}")
 
-    def _ccgs_of(self, base: Entry) -> frozenset[str]:
-        return self.ccgs_covering(self.lsoas(base))
-
-    def ccgs_covering(self, inside: frozenset[str]) -> frozenset[str]:
-        """The LSOAs of the CCGs with most of their residents in ``inside``."""
+    def ccgs_covering(self, inside: frozenset[str], containing: bool = False) -> frozenset[str]:
+        """The LSOAs of the CCGs with most of their residents in ``inside``; when there are none (a
+        place inside a larger CCG) and ``containing``, the CCG holding most of the place's residents."""
         ccg_of, pop_of, totals = self._ccg_population
         within: dict[str, int] = defaultdict(int)
         for lsoa in inside:
@@ -252,6 +252,8 @@ class Gazetteer:
         for ccg, pop in within.items():
             if pop * 2 > totals[ccg]:
                 out |= self._by_column["ccg"][ccg]
+        if not out and within and containing:  # a place inside a larger CCG ("Derby CCG"): the CCG holding most
+            out = set(self._by_column["ccg"][max(within, key=within.get)])
         return frozenset(out)
 
     @cached_property

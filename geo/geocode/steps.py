@@ -121,8 +121,8 @@ def area_name(ladder: Geocoder, text: str) -> Match | None:
         match = pick(ladder, entries, "exact name", 100.0)
         if match and match.matched and not any(q in folded for q in QUALIFIERS):
             match = _check_towns(ladder, k, match)
-        if match and match.matched and folded.startswith(" nhs ") and all(e.kind in GROUPING_KINDS
-                                                                          for e in match.entries):
+        if match and match.matched and folded.startswith(" nhs ") and not any(w in folded for w in CCG_WORDS) \
+                and all(e.kind in GROUPING_KINDS for e in match.entries):
             match = Match(AMBIGUOUS, "exact name", 100.0, [], match.candidates,
                           "'NHS' and a region's name was how the strategic health authorities (2006-2013) were "
                           "named, and their areas differ from the later groupings of that name; give areas")
@@ -145,7 +145,7 @@ def _ccg_readings(ladder: Geocoder, entries: list[Entry], folded: str) -> list[E
         return entries
     gaz = ladder.gaz
     if any(w in folded for w in CCG_WORDS):
-        return [gaz.ccg_reading(e) if e.kind in COUNCIL_KINDS else e for e in entries]
+        return [gaz.ccg_reading(e, containing=True) if e.kind in COUNCIL_KINDS else e for e in entries]
     if any(w in folded for w in COUNCIL_WORDS):
         return entries
     extra = [gaz.ccg_reading(e) for e in entries if e.kind in COUNCIL_KINDS]
@@ -344,7 +344,7 @@ def fuzzy(ladder: Geocoder, text: str) -> Match:
 
 #: Words that tell places apart; a spelling slip never changes one of them into another.
 DISTINCT_WORDS = frozenset({"north", "south", "east", "west", "central", "mid", "inner", "outer", "upper", "lower",
-                            "great", "greater", "new", "old", "city", "county", "coast", "and"})
+                            "great", "greater", "new", "old", "city", "county", "coast"})
 
 
 def same_words(query: str, name: str) -> bool:
