@@ -19,6 +19,9 @@ def test_hospital_points_of_the_shown_sites(small_atlas):
     assert first["sites"] == "&lt;b&gt;Chain&lt;/b&gt;" and first["key"] == "chain"
     assert all(-6 < f["geometry"]["coordinates"][0] < 2 for f in points["features"])
     assert hospital_layer(points) is not None and hospital_layer({"features": []}) is None
+    # a site drawn by its area (an urgent care network with partner trusts) shows no hospitals
+    by_area = frame.assign(footprint_level=["CCG", "CCG", "CCG"])
+    assert hospital_points_geojson(hospital_sites(small_atlas), by_area)["features"] == []
 
 
 def test_published_and_computed_populations_are_compared():

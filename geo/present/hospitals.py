@@ -13,6 +13,7 @@ import folium
 import pandas as pd
 
 from geo.atlas import Atlas
+from geo.geocode.footprint import NO_AREA_LEVEL
 from geo.geocode.gazetteer import HOSPITAL_EXCLUSIONS_CSV
 from geo.present.filters import split_list
 
@@ -31,7 +32,11 @@ def hospital_sites(atlas: Atlas) -> pd.DataFrame:
 
 
 def site_hospitals(hospitals: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
-    """One row per (site, hospital) for the sites in ``frame`` that name member trusts."""
+    """One row per (site, hospital) for the sites in ``frame`` that name member trusts and are drawn by
+    their hospitals (footprint level "hospital sites..." or "no area footprint", when the frame says)."""
+    if "footprint_level" in frame:
+        level = frame["footprint_level"].fillna("").astype(str)
+        frame = frame[level.str.contains("hospital sites") | (level == NO_AREA_LEVEL)]
     rows = []
     by_trust = {t: g for t, g in hospitals.groupby("trust_code")}
     for site in frame.itertuples(index=False):
