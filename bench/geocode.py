@@ -1,6 +1,10 @@
 """Time to geocode 10,000 names (exact, alias, organisation and fuzzy), after loading.
 
-    .venv/bin/python bench/geocode.py [--n 10000] [--seed 1]
+    .venv/bin/python bench/geocode.py [--n 10000] [--seed 1] [--baseline DIR]
+
+``--baseline DIR`` first runs DIR's own copy of this script (another checkout, e.g. ``git archive
+main`` unpacked, with its own built cache in DIR/.cache) in the same run, and prints its figure
+beside this one, so the two are measured on the same machine load.
 
 Names are drawn from the real gazetteer and disguised the way lists disguise them (case,
 "NHS ... CCG", "Clinical Commissioning Group", "Council", typing slips), so most are unique
@@ -11,7 +15,9 @@ Then one hostile name of 65,001 parts, which must be read (and refused) in under
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -59,11 +65,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--baseline", help="another checkout to measure first, for comparison")
     args = parser.parse_args()
+    baseline = ""
+    if args.baseline:
+        root = Path(args.baseline).resolve()
+        env = os.environ | {"ATLAS_CACHE_DIR": str(root / ".cache")}
+        run = subprocess.run([sys.executable, str(root / "bench" / "geocode.py"), "--n", str(args.n), "--seed",
+                              str(args.seed)], capture_output=True, text=True, env=env, check=True)
+        baseline = next(line for line in run.stdout.splitlines() if line.startswith("geocode "))
     started = time.perf_counter()
     atlas = open_atlas()
     geocoder = Geocoder(atlas)
     geocoder.resolve("warm up")  # lazy indexes (towns, district neighbours) load on first use
+    geocoder.resolve("Salford Royal NHS Foundation Trust")  # and the trusts' hospital sites
     print(f"loading: {time.perf_counter() - started:.2f} s")
     drawn = names(atlas, args.n, args.seed)
     frame = pd.DataFrame({"site_name": [n for _, n in drawn], "kind": [k for k, _ in drawn]})
@@ -73,6 +88,8 @@ def main() -> None:
     out, _ = geocoder.geocode_frame(frame)
     seconds = time.perf_counter() - started
     print(f"geocode {len(frame):,} names: {seconds:.2f} s   target <= 1 s")
+    if baseline:
+        print(f"baseline ({args.baseline}): {baseline}")
     table = pd.crosstab(out["kind"], out["status"])
     print(table.to_string())
     hostile = "/".join(["Leeds", "Wirral", "Sutton"] * 21_667)  # one 130 KB cell of 65,001 parts

@@ -44,6 +44,11 @@ class Atlas:
         return pd.read_parquet(self.cache / cachefiles.REGISTER)
 
     @cached_property
+    def hospitals(self) -> pd.DataFrame:
+        """NHS Choices hospital sites of NHS trusts, with their LSOA (see :mod:`geo.build.org_register`)."""
+        return pd.read_parquet(self.cache / cachefiles.HOSPITALS)
+
+    @cached_property
     def ccg2013(self) -> pd.DataFrame:
         """The 211 CCGs of April 2013 (codes and names)."""
         return pd.read_parquet(self.cache / cachefiles.CCG_2013)

@@ -22,6 +22,7 @@ LSOA_TABLE = "lsoa.parquet"
 LSOA_GEOMETRY = "lsoa_geometry.parquet"
 REGISTER = "register.parquet"
 CCG_2013 = "ccg2013.parquet"
+HOSPITALS = "hospitals.parquet"
 
 
 class CacheError(RuntimeError):
@@ -38,7 +39,7 @@ def display_file(key: str) -> str:
 
 def output_files() -> list[str]:
     """Every file a complete build writes, relative to the cache directory."""
-    files = [LSOA_TABLE, LSOA_GEOMETRY, REGISTER, CCG_2013]
+    files = [LSOA_TABLE, LSOA_GEOMETRY, REGISTER, CCG_2013, HOSPITALS]
     for key in LAYERS:
         files += [layer_file(key), display_file(key)]
     return files

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.present.age import CARE_HOME_NOTE, older_people_by
-from geo.present.coverage import PEOPLE_IN_BOTH, coverage_by, multi_programme_places, overlapping_sites
+from geo.present.coverage import PEOPLE_IN_BOTH, coverage_by, multi_programme_places, no_area_sites, overlapping_sites
 from geo.present.palette import CARE_MODEL_COLOURS, care_model_colour
 from ui import data, shell, widgets
 
@@ -22,6 +22,10 @@ headline = st.columns(3)
 headline[0].metric("Sites shown", f"{len(current.frame)} of {current.total}")
 headline[1].metric("People covered (each once)", f"{total:,}")
 headline[2].metric("Share of England", f"{total / data.england():.1%}")
+networks = no_area_sites(current.frame, current.footprints)
+if networks:
+    st.caption(f"Left out of every total: {len(networks)} national or specialist network(s) with no area footprint "
+               f"({widgets.md('; '.join(networks))}). They are counted under Sites but add no people.")
 
 
 #: Category labels in full: Vega-Lite otherwise cuts long names and drops labels it thinks overlap.
@@ -44,7 +48,9 @@ def chart_and_table(table: pd.DataFrame, column: str, label: str, colours: dict[
     ).properties(height=40 * len(shown) + 40)
     st.altair_chart(chart, width="stretch")
     st.dataframe(shown, hide_index=True, width="stretch", column_config={
-        "sites": "Sites", "population": st.column_config.NumberColumn("People covered", format="localized"),
+        "sites": "Sites", "no_area_sites": st.column_config.NumberColumn(
+            "Of which no area", help="National or specialist networks: counted as sites, no people added"),
+        "population": st.column_config.NumberColumn("People covered", format="localized"),
         "share_of_england_pct": st.column_config.NumberColumn("Share of England", format="%.2f%%")})
 
 

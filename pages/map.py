@@ -15,6 +15,7 @@ from streamlit_folium import st_folium
 from geo.geography import LAYERS
 from geo.present import atlas_map, export
 from geo.present import folium_map as mapping
+from geo.present.hospitals import hospital_layer, hospital_points_geojson
 from geo.present.labels import place_labels
 from geo.sources import ATTRIBUTION
 from ui import data, shell, widgets
@@ -57,6 +58,8 @@ shade_label = LAYERS[shade].label.split(" (")[0].lower() if shade else ""
 tiles, tiles_attr = mapping.tiles_from_env()
 models = [m if isinstance(m, str) else mapping.OTHER_LABEL for m in
           current.frame.loc[current.frame["site_id"].isin(shown_ids), "care_model"]]
+# hospital networks and national networks are drawn by their member trusts' hospitals too (issue 9)
+hospitals = hospital_layer(hospital_points_geojson(data.hospitals(), current.frame))
 
 if REBUILD:  # the old path: build and send the whole map on every run
     geometries = data.site_geometries()
@@ -64,7 +67,8 @@ if REBUILD:  # the old path: build and send the whole map on every run
     choropleth = (shade_label, *data.choropleth(shade)) if shade else None
     folium_map = mapping.build_map(
         current.frame, shown, outlines={k: data.outline(k) for k in outlines}, choropleth=choropleth,
-        tiles=tiles, tiles_attr=tiles_attr, asset_base=widgets.asset_base())
+        tiles=tiles, tiles_attr=tiles_attr, asset_base=widgets.asset_base(),
+        extra_layers=[hospitals] if hospitals else [])
     clicked = st_folium(folium_map, key="atlas_map", height=MAP_HEIGHT, use_container_width=True,
                         returned_objects=["last_active_drawing"])
 else:
@@ -77,7 +81,8 @@ else:
     base = atlas_map.base_map(data.map_urls(), asset_base=widgets.asset_base(), tiles=tiles, tiles_attr=tiles_attr)
     clicked = st_folium(base, key="atlas_map", height=MAP_HEIGHT, use_container_width=True,
                         returned_objects=["last_active_drawing"],
-                        feature_group_to_add=[atlas_map.state_layer(state, widgets.asset_base())])
+                        feature_group_to_add=[atlas_map.state_layer(state, widgets.asset_base()),
+                                              atlas_map.layer_group("Hospitals", hospitals)])
 
 feature = (clicked or {}).get("last_active_drawing") or {}
 site_id = (feature.get("properties") or {}).get("key")
@@ -89,7 +94,8 @@ with left:
                 icon=":material/touch_app:")
         missing = current.frame[~current.frame["site_id"].isin(shown_ids)]
         if len(missing):
-            st.caption("Not on the map (no footprint): " + widgets.md("; ".join(missing["display_name"])))
+            st.caption("No area footprint (national networks are shown by their hospitals as dark points): "
+                       + widgets.md("; ".join(missing["display_name"])))
     else:
         widgets.site_details(rows.iloc[0], current.footprints.get(site_id, frozenset()))
 with right:

@@ -7,8 +7,9 @@ from ui import data, shell, widgets
 current = shell.start()
 st.title("NHS integration atlas")
 st.markdown(
-    "Where England's 2015 **new care model vanguards** and the 2013 health and social care **integration "
-    "pioneers** were, which care model each tested, how many people lived in the areas they covered, and "
+    "Where England's 50 **new care model vanguards** (2015: five care models) and 25 health and social care "
+    "**integration pioneers** (2013 and 2015) were, which care model each tested, how many people lived in the "
+    "areas they covered, and "
     "which places took part in more than one programme. Every footprint is drawn on the CCG and local "
     "authority geography of 2015, built from 32,844 small areas (LSOAs)."
 )
@@ -19,8 +20,10 @@ people = data.union_people(current)
 with_footprint = sum(1 for s in current.lsoa_sets() if s)
 cols = st.columns(4)
 cols[0].metric("Sites", f"{len(current.frame)} of {current.total}")
+no_area = int((current.frame["footprint_level"] == "no area footprint").sum())
 cols[1].metric("Footprints on the map", with_footprint,
-               help="Sites whose area the geocoder could place. The rest are listed on Sites.")
+               help="Sites with an area footprint. National and specialist networks have none: they are shown by "
+                    "their hospitals and left out of the people covered." + (f" Here: {no_area}." if no_area else ""))
 cols[2].metric("People covered", widgets.people(people),
                help="Mid-2015 residents of all footprints together; a person in two footprints counts once.")
 cols[3].metric("Share of England", f"{people / data.england():.1%}")

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from geo.geocode.footprint import NO_AREA_LEVEL
 from geo.geocode.match import status_summary
 from geo.present import export, workbook
 from geo.present.age import AGE_COLUMNS, CARE_HOME_NOTE, OLDER_SHARE
@@ -14,7 +15,14 @@ COLUMNS = {
     "care_model": "Care model",
     "nhs_regions": "NHS region (footprint)",
     "population": st.column_config.NumberColumn("Population covered", format="localized",
-                                                help="Mid-2015 residents of the footprint"),
+                                                help="Mid-2015 residents of the footprint (empty for a national "
+                                                     "network, which has no area footprint)"),
+    "published_population": st.column_config.NumberColumn(
+        "Published population", format="localized",
+        help="The figure the announcement or partners gave; it may count patients, a catchment or care-home "
+             "residents rather than residents of the footprint (see its source in the downloads)"),
+    "population_check": st.column_config.TextColumn("Population check",
+                                                    help="Flagged when the two figures differ by more than 20%"),
     AGE_COLUMNS["age_0_15"]: st.column_config.NumberColumn("Residents 0-15", format="localized"),
     AGE_COLUMNS["age_16_59"]: st.column_config.NumberColumn("Residents 16-59", format="localized"),
     AGE_COLUMNS["age_60_plus"]: st.column_config.NumberColumn("Residents 60+", format="localized"),
@@ -26,7 +34,9 @@ COLUMNS = {
     "lead_organisation": "Lead organisation",
     "ccg_names": "CCGs (2015)",
     "lad_names": "Local authorities",
+    "wave_label": "Wave",
     "announced": "Announced",
+    "overlaps_with": "Overlaps with",
     "site_id": "Site id",
 }
 
@@ -38,7 +48,10 @@ shown_rows = data.with_ages(current.frame)
 table = shown_rows[[c for c in COLUMNS if c in shown_rows]]
 st.dataframe(table, column_config=COLUMNS, hide_index=True, width="stretch", key="sites_table")
 
-st.caption("Geocoding: " + status_summary(current.frame["status"]))
+no_area = int((current.frame["footprint_level"] == NO_AREA_LEVEL).sum())
+st.caption("Geocoding: " + status_summary(current.frame["status"])
+           + (f"; {no_area} of the matched are national or specialist networks with no area footprint (shown on "
+              "the map by their hospitals, no population claimed)" if no_area else ""))
 
 # "vanguard-sites_pacs_north-of-england_2026-01-31.csv": programme first, then the other filters, then the date
 one_programme = current.filters.programmes[0] if len(current.filters.programmes) == 1 else None

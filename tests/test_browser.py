@@ -32,7 +32,7 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "test-output"
 CHROMIUM = "/usr/bin/chromium"
-TOTAL = 43
+TOTAL = 75
 FOLIUM = 'iframe[title="streamlit_folium.st_folium"]'
 
 
@@ -197,9 +197,9 @@ def test_map_draws_one_footprint_per_filtered_site(page, server, sites, query, f
 
 def test_clicking_a_footprint_shows_its_details(page, server, sites):
     frame, _footprints = sites
-    (site_id,) = expected_ids(sites, flt.Filters(search="Sunderland"))
+    (site_id,) = expected_ids(sites, flt.Filters(search="Sunderland City Council"))
     name = frame.set_index("site_id").loc[site_id, "display_name"]
-    page.goto(f"{server}/map?q=Sunderland")
+    page.goto(f"{server}/map?q=Sunderland+City+Council")
     wait_for_count(footprints_on_map(page), 1)
     assert page.get_by_text("Click a footprint").is_visible()
     footprints_on_map(page).first.click()
@@ -214,7 +214,7 @@ def test_clicking_a_footprint_shows_its_details(page, server, sites):
 def test_panning_and_zooming_do_not_rerun_the_app(page, server):
     sent: list[int] = []  # messages from the browser to the server; each rerun request is one
     page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(len(payload))))
-    page.goto(f"{server}/map?q=Sunderland")
+    page.goto(f"{server}/map?q=Sunderland+City+Council")
     wait_for_count(footprints_on_map(page), 1)
     settle(page)
     time.sleep(1)
@@ -286,6 +286,50 @@ def test_sites_downloads_have_exactly_the_tables_rows(page, server, sites, tmp_p
     assert book.sheetnames == ["Sites", "Sources"]
     header = [c.value for c in book["Sites"][1]]
     assert [row[header.index("site_id")] for row in book["Sites"].iter_rows(min_row=2, values_only=True)] == ids
+
+
+def hospitals_on_map(tab):
+    return tab.frame_locator(FOLIUM).locator("path.atlas-hospital")
+
+
+def test_a_later_wave_hospital_network_is_drawn_with_its_hospitals(page, server, sites):
+    filters = flt.Filters(care_models=("Acute care collaboration",), search="Salford Wigan")
+    (site_id,) = expected_ids(sites, filters)
+    page.goto(f"{server}/map?model=Acute+care+collaboration&q=Salford+Wigan")
+    wait_for_count(footprints_on_map(page), 1)
+    wait_for_count(hospitals_on_map(page), 4)  # Salford Royal, Royal Albert Edward, Leigh, Wrightington
+    legend = page.frame_locator(FOLIUM).locator(".atlas-legend").inner_text()
+    assert "Care model" in legend and "Acute care collaboration" in legend
+    hospitals_on_map(page).last.click()  # a hospital selects its site, as a footprint does
+    page.get_by_text("Name as announced").wait_for()
+    details = page.locator('[data-testid="stMain"]').inner_text()
+    assert "Salford and Wigan Foundation Chain" in details and "hospital sites of member trusts" in details
+    assert "Published population" in details and "2,000,000" in details and "Population check" in details
+    screenshot(page, "map-hospital-network")
+
+
+def test_a_national_network_has_hospitals_but_no_area(page, server, sites):
+    (site_id,) = expected_ids(sites, flt.Filters(search="Moorfields"))
+    page.goto(f"{server}/map?q=Moorfields")
+    wait_for_count(hospitals_on_map(page), 3)
+    assert footprints_on_map(page).count() == 0
+    main = page.locator('[data-testid="stMain"]')
+    main.get_by_text("No area footprint").wait_for()
+    hospitals_on_map(page).last.click()
+    page.get_by_text("Name as announced").wait_for()
+    details = main.inner_text()
+    assert "no area footprint" in details and "none claimed" in details
+    page.goto(f"{server}/coverage?q=Moorfields")
+    main.get_by_text("Left out of every total").wait_for()
+    assert "Moorfields" in main.inner_text()
+
+
+def test_the_programme_grows_by_announcement(page, server, sites):
+    expected = len(expected_ids(sites, flt.Filters(announced_by="2015-03")))
+    page.goto(f"{server}/sites?by=March+2015")
+    page.get_by_text(f"{expected} of {TOTAL} sites").first.wait_for()
+    wait_for_grid_rows(page, expected)
+    assert expected == 14 + 11 + 29
 
 
 UPLOAD = [
@@ -369,7 +413,7 @@ def test_a_bad_link_shows_a_notice(page, server):
     page.goto(f"{server}/map?programme=Vanguard&programme=Nope&pop=lots")
     page.get_by_text("not a known programme").wait_for()
     assert page.get_by_text("pop='lots'").is_visible()
-    assert sidebar_count(page) == f"29 of {TOTAL} sites"
+    assert sidebar_count(page) == f"50 of {TOTAL} sites"  # the vanguards
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
@@ -395,9 +439,9 @@ def visible_area(box: dict) -> float:
     return width * height
 
 
-def test_map_fills_most_of_the_viewport_with_a_place_label_in_view(page, server):
+def test_map_fills_most_of_the_viewport_with_a_place_label_in_view(page, server, sites):
     page.goto(f"{server}/map")
-    wait_for_count(footprints_on_map(page), TOTAL)
+    wait_for_count(footprints_on_map(page), drawn(sites, flt.Filters()))
     settle(page)
     box = page.locator(FOLIUM).bounding_box()
     assert visible_area(box) / VIEWPORT_AREA >= 0.45, box
@@ -444,7 +488,7 @@ def test_a_filter_change_keeps_the_map_and_its_zoom_and_sends_no_map_document(pa
     received: list[bytes | str] = []
     page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: received.append(payload)))
     page.goto(f"{server}/map")
-    wait_for_count(footprints_on_map(page), TOTAL)
+    wait_for_count(footprints_on_map(page), drawn(sites, flt.Filters()))
     settle(page)
     frame = map_frame(page)
     page.frame_locator(FOLIUM).locator(".leaflet-control-zoom-in").click()
@@ -467,9 +511,9 @@ def test_a_filter_change_keeps_the_map_and_its_zoom_and_sends_no_map_document(pa
     assert sent < 60_000, sent  # the whole map with footprints and CCG outlines was about 400 KB
 
 
-def test_the_map_downloads_as_a_picture(page, server, tmp_path):
+def test_the_map_downloads_as_a_picture(page, server, sites, tmp_path):
     page.goto(f"{server}/map?programme=Vanguard")
-    wait_for_count(footprints_on_map(page), 29)
+    wait_for_count(footprints_on_map(page), drawn(sites, flt.Filters(programmes=("Vanguard",))))
     with page.expect_download() as caught:
         page.get_by_role("button", name="Download the map as PNG").click()
     assert caught.value.suggested_filename.startswith("nhs-integration-map_vanguard_")

@@ -24,6 +24,12 @@ def test_lsoa_table(atlas):
     assert table["population"].sum() == ENGLAND
     assert not table.isna().any().any()
     assert table["nhs_region_name"].nunique() == 4
+    # official groupings: 9 government regions, 25 NHS England area teams (2013), and counties
+    # (27 shire, 6 metropolitan, Inner and Outer London; unitaries are in none)
+    assert table["gor_name"].nunique() == 9 and table["at13_name"].nunique() == 25
+    counties = table.loc[table["county_code"] != "", "county_code"].drop_duplicates()
+    assert counties.str[:3].value_counts().to_dict() == {"E10": 27, "E11": 6, "E13": 2}
+    assert len(atlas.hospitals) > 700 and atlas.hospitals["lsoa_code"].notna().mean() > 0.95
 
 
 @pytest.mark.parametrize("key", list(LAYERS))

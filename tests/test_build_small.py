@@ -69,3 +69,16 @@ def test_polygons_and_lookup_must_hold_the_same_lsoas(raw_dir, small_raw, tmp_pa
             pipeline.build(small_raw, tmp_path / "c", progress=lambda _m: None, expected_lsoas=None)
     finally:
         extra.unlink()
+
+
+def test_groupings_and_hospital_sites_are_built(small_atlas):
+    """Counties, government regions and 2013 area teams per LSOA; NHS Choices hospitals placed in LSOAs."""
+    table = small_atlas.lsoas
+    tyne = table[table["lad_code"].isin(["E08000021", "E08000037", "E08000024"])]
+    assert set(tyne["county_name"]) == {"Tyne and Wear"} and set(tyne["gor_name"]) == {"North East"}
+    assert set(tyne["at13_name"]) == {"Cumbria, Northumberland, Tyne and Wear"}
+    assert set(table.loc[table["lad_code"] == "E08000015", "at13_name"]) == {"Cheshire, Warrington and Wirral"}
+    hospitals = small_atlas.hospitals
+    here = hospitals[hospitals["lsoa_code"].notna()]
+    assert {"RM301", "RBL14", "RR7EN", "RTD02", "RLNGL"} <= set(here["code"])  # one acute hospital per district
+    assert here["lsoa_code"].isin(table.index).all()

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from geo.geocode.bundled_sites import bundled_sites
-from geo.geocode.gazetteer import ALIASES_CSV
+from geo.geocode.gazetteer import ALIASES_CSV, Entry
 from geo.geocode.ladder import OUTPUT_COLUMNS, Geocoder
-from geo.present.coverage import coverage_by, multi_programme_places, overlapping_sites, union_population
+from geo.present.coverage import coverage_by, multi_programme_places, no_area_sites, overlapping_sites, union_population
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +51,7 @@ EXPECTED = {
     "vg15-sunderland": ["ccg:00P"],  # compound: both parts are Sunderland
     "vg15-stockport": ["ccg:01W"],
     "vg15-west-cheshire": ["ccg:02F"],
-    "vg15-airedale": ["ccg:02N"],
+    "vg15-airedale": ["ccg:02N", "ccg:02W", "ccg:02R", "ccg:01A"],  # alias: the telehealth hub's four CCGs
     "vg15-wakefield": ["ccg:03R"],
     "vg15-gateshead": ["lad:E08000037"],  # 2013 CCG 00F = Gateshead borough, not all of 13T
     "vg15-morecambe-bay": ["ccg:01K", "lad:E07000027", "lad:E07000031"],
@@ -78,7 +78,7 @@ EXPECTED = {
     "ip13-leeds": ["lad:E08000035"],
     "ip13-kent": ["utla:E10000016"],
     "ip13-north-west-london": ["ccg:07P", "ccg:07W", "ccg:07Y", "ccg:08C", "ccg:08E", "ccg:08G", "ccg:08Y", "ccg:09A"],
-    "ip13-north-staffordshire": ["ccg:05G"],
+    "ip13-north-staffordshire": ["ccg:05G", "ccg:05W", "ccg:05V", "ccg:04Y"],  # site row's areas column
     "ip13-south-devon-torbay": ["ccg:99Q"],
     "ip13-southend": ["ccg:99G"],
     "ip13-south-tyneside": ["ccg:00N"],
@@ -89,19 +89,49 @@ EXPECTED = {
 
 def test_every_seed_site_resolves_to_the_expected_footprint(atlas, sites):
     frame, footprints = sites
-    assert len(frame) == 43 and set(frame["site_id"]) == set(EXPECTED)
+    assert len(frame) == 75 and set(EXPECTED) <= set(frame["site_id"])
     assert (frame["status"] == "matched").all(), frame.loc[frame["status"] != "matched", ["site_id", "note"]]
     wrong = {sid: sorted(footprints[sid] ^ lsoas(atlas, *targets))[:3]
              for sid, targets in EXPECTED.items() if footprints[sid] != lsoas(atlas, *targets)}
     assert not wrong
 
 
+def test_all_75_sites_get_their_evidence_based_footprint(geocoder, sites):
+    """The core check: each site's footprint is its ``expected_footprint`` (typed codes; ``trust:``
+    is the cells of the trust's hospitals), or it is kept as a network with no area footprint."""
+    frame, footprints = sites
+    wrong = {}
+    for row in frame.itertuples():
+        if row.expected_footprint == "none":
+            if row.footprint_level != "no area footprint" or footprints[row.site_id] or not pd.isna(row.population):
+                wrong[row.site_id] = row.method
+            continue
+        want = frozenset().union(*(geocoder.gaz.lsoas(Entry(*t.split(":"), ""))
+                                   for t in row.expected_footprint.split(";")))
+        if not want or footprints[row.site_id] != want:
+            wrong[row.site_id] = (row.method, row.ccg_codes)
+    assert not wrong
+    assert (frame["expected_footprint"] == "none").sum() == 5
+
+
+def test_hospital_networks_and_partner_lists_are_read_by_rule(sites):
+    methods = sites[0].set_index("site_id")["method"]
+    levels = sites[0].set_index("site_id")["footprint_level"]
+    assert methods["acc15-salford-wigan"].startswith("hospital network")
+    assert "hospital sites" in levels["acc15-salford-wigan"]
+    assert methods["uec15-solihull"] == "CCGs named among the partners"
+    assert methods["uec15-north-east"] == "exact name" and "government region" in levels["uec15-north-east"]
+    assert "area team" in levels["uec15-west-yorkshire"]  # with Craven: the NHS grouping, not the county
+    assert "organisation register" in methods["acc15-royal-free"] and "hospital sites" in levels["acc15-royal-free"]
+
+
 def test_site_counts_follow_the_announcements(sites):
     frame, _ = sites
     vanguards = frame[frame["programme"] == "Vanguard"]
     assert vanguards["care_model"].value_counts().to_dict() == {
-        "MCP": 14, "PACS": 9, "Enhanced health in care homes": 6}
-    assert (frame["programme"] == "Integration pioneer").sum() == 14
+        "MCP": 14, "PACS": 9, "Enhanced health in care homes": 6, "Urgent and emergency care": 8,
+        "Acute care collaboration": 13}
+    assert (frame["programme"] == "Integration pioneer").sum() == 25
     morecambe = frame.set_index("site_id").loc["vg15-morecambe-bay"]
     assert morecambe["name_as_printed"] == "" and morecambe["region_inferred"] == "North"
 
@@ -223,8 +253,12 @@ def test_union_population_counts_each_person_once(atlas, sites):
 def test_coverage_tables(atlas, sites):
     frame, footprints = sites
     by_model = coverage_by(atlas, frame, footprints, "care_model")
-    assert set(by_model["care_model"]) == {"PACS", "MCP", "Enhanced health in care homes", "Integration pioneer"}
-    assert by_model["sites"].sum() == 43
+    assert set(by_model["care_model"]) == {"PACS", "MCP", "Enhanced health in care homes", "Integration pioneer",
+                                           "Urgent and emergency care", "Acute care collaboration"}
+    assert by_model["sites"].sum() == 75
+    acc = by_model.set_index("care_model").loc["Acute care collaboration"]
+    assert acc["no_area_sites"] == 5 and by_model["no_area_sites"].sum() == 5
+    assert len(no_area_sites(frame, footprints)) == 5
     assert (by_model["share_of_england_pct"] > 0).all() and (by_model["share_of_england_pct"] < 100).all()
     by_region = coverage_by(atlas, frame, footprints, "nhs_regions")
     assert len(by_region) == 4
@@ -268,4 +302,12 @@ def test_sites_command_writes_all_sites(tmp_path, cache_dir):
     out = tmp_path / "sites.csv"
     subprocess.run([sys.executable, "-m", "geo", "sites", "-o", str(out)], check=True, capture_output=True)
     frame = pd.read_csv(out, dtype=str, keep_default_na=False)
-    assert len(frame) == 43 and (frame["status"] == "matched").all()
+    assert len(frame) == 75 and (frame["status"] == "matched").all()
+
+
+def test_a_place_named_by_a_trust_is_where_its_hospitals_stand(geocoder):
+    """Issue 9: "Morecambe Bay" is no official area, but University Hospitals of Morecambe Bay names it."""
+    match = geocoder.resolve("Morecambe Bay")
+    assert match.matched and match.method.startswith("place named by a trust")
+    row, _ = geocoder.columns(match)
+    assert set(row["lad_names"].split(";")) == {"Barrow-in-Furness", "South Lakeland", "Lancaster"}

@@ -74,3 +74,52 @@ def test_a_compound_reads_as_many_parts_as_the_cap_allows(small_atlas, geocoder)
     match = geocoder.resolve(name)
     assert match.status == "matched"
     assert geocoder.footprint(match) == area(small_atlas, "ccg", "12F") | area(small_atlas, "ccg", "01G")
+
+
+# -- issue 9: groupings, hospital networks, partners, and not being confidently wrong -----------------
+
+def test_official_groupings_are_areas(small_atlas, geocoder):
+    tyne_and_wear = geocoder.resolve("Tyne and Wear")  # metropolitan county (three of its districts here)
+    assert tyne_and_wear.matched and "county" in geocoder.columns(tyne_and_wear)[0]["footprint_level"]
+    assert geocoder.footprint(tyne_and_wear) == (area(small_atlas, "lad", "E08000021") | area(
+        small_atlas, "lad", "E08000037") | area(small_atlas, "lad", "E08000024"))
+    north_east = geocoder.resolve("North East Urgent Care Network")  # government region
+    assert north_east.matched and geocoder.footprint(north_east) == geocoder.footprint(tyne_and_wear)
+    manchester = geocoder.resolve("Greater Manchester")  # county and 2013 area team: the area team
+    assert manchester.matched and "area team" in geocoder.columns(manchester)[0]["footprint_level"]
+    assert geocoder.resolve("NHS North East").status == "ambiguous"  # a strategic health authority's style
+
+
+def test_a_network_of_trusts_is_where_their_hospitals_stand(small_atlas, geocoder):
+    match = geocoder.resolve("Salford and Wirral Foundation Chain",
+                             "Salford Royal NHS FT;Wirral University Teaching Hospital NHS FT;Made Up NHS Trust")
+    assert match.matched and match.method.startswith("hospital network"), match
+    assert geocoder.footprint(match) == area(small_atlas, "lad", "E08000006") | area(small_atlas, "lad", "E08000015")
+    assert "Made Up NHS Trust" in match.note
+    row, _ = geocoder.columns(match)
+    assert row["footprint_level"].startswith("hospital sites of member trusts")
+
+
+def test_a_group_is_the_ccgs_its_partners_name(small_atlas, geocoder):
+    match = geocoder.resolve("Wearside System Resilience Group", "Sunderland Council;NHS Sunderland CCG;A Trust")
+    assert match.matched and match.method == "CCGs named among the partners"
+    assert geocoder.footprint(match) == area(small_atlas, "ccg", "00P")
+
+
+def test_names_that_could_mean_two_things_are_not_guessed(geocoder):
+    assert geocoder.resolve("Salford Royal").status == "ambiguous"  # a trust's name without "Trust"
+    assert geocoder.resolve("Salford Royal NHS FT").matched
+    led = geocoder.resolve("Better Lives Together", "Salford Royal NHS Foundation Trust")
+    assert not led.matched  # one trust leading a partnership named otherwise
+    newcastle = geocoder.resolve("Newcastle upon Tyne")  # the district, or the CCG mostly in it (13T)?
+    assert newcastle.status == "ambiguous" and any("CCGs of" in c for c in newcastle.candidates)
+    assert geocoder.resolve("Newcastle upon Tyne City Council").matched
+    assert not steps.same_words("south east coast", "south kent coast")
+    assert not steps.same_words("north east", "north west")
+    assert steps.same_words("wakefeild", "wakefield") and steps.same_words("nottingham wst", "nottingham west")
+
+
+def test_a_national_network_is_kept_with_no_area(geocoder):
+    out, sets = geocoder.geocode_frame(pd.DataFrame({"site_name": ["Moorfields"], "areas": ["none"]}))
+    assert out.loc[0, "status"] == "matched" and out.loc[0, "footprint_level"] == "no area footprint"
+    assert not sets[0] and pd.isna(out.loc[0, "population"])

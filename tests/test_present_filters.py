@@ -107,3 +107,17 @@ def test_check_query_accepts_a_good_range_and_shortens_a_long_search():
     assert checked.values["pop"] == ["100", "500"]
     assert checked.values["q"] == ["x" * flt.MAX_SEARCH]
     assert len(checked.notices) == 1
+
+
+def test_announced_by_shows_the_programme_as_it_stood():
+    frame = pd.DataFrame({"site_id": ["p13", "p15", "v03", "v07", "v09"],
+                          "announced": ["2013-11-01", "2015-01-01", "2015-03-10", "2015-07-24", "2015-09-25"]})
+    assert ids(flt.apply_filters(frame, flt.Filters(announced_by="2015-03"))) == ["p13", "p15", "v03"]
+    assert ids(flt.apply_filters(frame, flt.Filters(announced_by="2013-11"))) == ["p13"]
+    assert flt.filters_from_values(announced_by="March 2015").announced_by == "2015-03"
+    assert flt.filters_from_values(announced_by="September 2015").is_default()  # the last step is everything
+    assert "announced by March 2015" in flt.Filters(announced_by="2015-03").describe()
+    checked = flt.check_query({"by": ["March 2015"]}, [], (0, 100))
+    assert checked.values["by"] == ["March 2015"] and not checked.notices
+    assert flt.check_query({"by": ["2016"]}, [], (0, 100)).notices
+    assert "Acute care collaboration" in flt.CARE_MODELS and "Urgent and emergency care" in flt.CARE_MODELS

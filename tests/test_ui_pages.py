@@ -17,7 +17,8 @@ from streamlit.testing.v1 import AppTest
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = ["pages/overview.py", "pages/map.py", "pages/sites.py", "pages/coverage.py", "pages/geocode.py",
          "pages/methods.py"]
-TOTAL = 43
+TOTAL = 75
+PIONEERS, VANGUARDS, NO_AREA, TOP = 25, 50, 5, 2800  # no area: national networks; TOP: slider's top
 
 
 @pytest.fixture
@@ -53,9 +54,10 @@ def test_sidebar_filters_and_count_on_the_landing_page(app):
     at = app()
     assert sidebar_count(at) == f"**{TOTAL} of {TOTAL} sites** match."
     assert [w.label for w in at.sidebar.multiselect] == ["Programme", "Care model", "NHS England region (2015)"]
-    assert at.sidebar.slider[0].value == (0, 2100) and at.sidebar.text_input[0].value == ""
+    assert at.sidebar.select_slider[0].label == "Announced by" and at.sidebar.select_slider[0].value == "September 2015"
+    assert at.sidebar.slider[0].value == (0, TOP) and at.sidebar.text_input[0].value == ""
     at.sidebar.multiselect[0].set_value(["Integration pioneer"]).run()
-    assert not at.exception and metric(at, "Sites") == f"14 of {TOTAL}"
+    assert not at.exception and metric(at, "Sites") == f"{PIONEERS} of {TOTAL}"
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -65,7 +67,7 @@ def test_every_page_runs_and_follows_the_filters(app, page):
     before = what_is_shown(at)
     at.multiselect(key="programme").set_value(["Integration pioneer"]).run()
     assert not at.exception
-    assert sidebar_count(at) == f"**14 of {TOTAL} sites** match."
+    assert sidebar_count(at) == f"**{PIONEERS} of {TOTAL} sites** match."
     if page not in ("pages/geocode.py", "pages/methods.py"):  # those two do not depend on the filters
         assert what_is_shown(at) != before
     at.text_input(key="q").set_value("no site is called this").run()
@@ -77,21 +79,21 @@ def test_map_reference_layers_and_shading_can_be_chosen(app):
     assert at.multiselect(key="map_outlines").value == ["nhs_region"]  # one control: what it says is drawn
     at.multiselect(key="map_outlines").set_value(["lad"]).run()
     at.selectbox(key="map_choropleth").set_value("utla").run()
-    assert not at.exception and metric(at, "Footprints drawn") == f"{TOTAL} of {TOTAL}"
+    assert not at.exception and metric(at, "Footprints drawn") == f"{TOTAL - NO_AREA} of {TOTAL}"
 
 
 def test_the_old_full_rebuild_map_still_runs_for_the_bench(app, monkeypatch):
     monkeypatch.setenv("ATLAS_MAP_REBUILD", "1")
     at = app("pages/map.py")
     at.selectbox(key="map_choropleth").set_value("ccg").run()
-    assert not at.exception and metric(at, "Footprints drawn") == f"{TOTAL} of {TOTAL}"
+    assert not at.exception and metric(at, "Footprints drawn") == f"{TOTAL - NO_AREA} of {TOTAL}"
 
 
 def test_overview_headlines_follow_the_filters(app):
     at = app()
     assert metric(at, "Sites") == f"{TOTAL} of {TOTAL}"
     everyone = metric(at, "Share of England")
-    at.text_input(key="q").set_value("Sunderland").run()
+    at.text_input(key="q").set_value("Sunderland City Council").run()
     assert metric(at, "Sites") == f"1 of {TOTAL}" and metric(at, "Footprints on the map") == "1"
     assert float(metric(at, "Share of England").rstrip("%")) < float(everyone.rstrip("%"))
 
@@ -103,6 +105,17 @@ def test_url_parameters_seed_the_filters(app):
     assert sidebar_count(at) == f"**23 of {TOTAL} sites** match."
     assert metric(at, "Footprints drawn") == "23 of 23"
     assert not at.warning
+
+
+def test_announced_by_steps_through_the_programme(app):
+    at = app("pages/sites.py", by="March 2015")
+    assert at.select_slider(key="by").value == "March 2015"
+    assert sidebar_count(at) == f"**{14 + 11 + 29} of {TOTAL} sites** match."
+    at.select_slider(key="by").set_value("November 2013").run()
+    assert sidebar_count(at) == f"**14 of {TOTAL} sites** match."
+    bad = app("pages/sites.py", by="2015-03")
+    assert "not an announcement month" in " ".join(w.value for w in bad.warning)
+    assert sidebar_count(bad) == f"**{TOTAL} of {TOTAL} sites** match."
 
 
 def test_population_range_from_the_url(app):
@@ -121,8 +134,8 @@ def test_bad_url_values_give_a_notice_not_an_error(app, page):
     assert "not a known NHS region" in notices and "pop='lots'" in notices and "'colour'" in notices
     # the good value is kept, the bad ones are ignored
     assert at.multiselect(key="programme").value == ["Vanguard"] and at.multiselect(key="region").value == []
-    assert at.slider(key="pop").value == (0, 2100)
-    assert sidebar_count(at) == f"**29 of {TOTAL} sites** match."
+    assert at.slider(key="pop").value == (0, TOP)
+    assert sidebar_count(at) == f"**{VANGUARDS} of {TOTAL} sites** match."
     # the notice stays on a rerun and goes once the user changes a filter
     at.run()
     assert len(at.warning) == 4
@@ -136,14 +149,14 @@ def test_clear_filters_resets_every_filter(app):
     at.button[0].click().run()
     assert not at.exception and sidebar_count(at) == f"**{TOTAL} of {TOTAL} sites** match."
     assert at.text_input(key="q").value == "" and at.multiselect(key="programme").value == []
-    assert at.slider(key="pop").value == (0, 2100) and len(at.dataframe[0].value) == TOTAL
+    assert at.slider(key="pop").value == (0, TOP) and len(at.dataframe[0].value) == TOTAL
 
 
 def test_sites_table_shows_the_filtered_rows_with_status_and_both_downloads(app):
     at = app("pages/sites.py", region="London")
     table = at.dataframe[0].value
     assert sidebar_count(at) == f"**{len(table)} of {TOTAL} sites** match."
-    assert set(table["nhs_regions"]) == {"London"} and "status" in table
+    assert all(r == "" or "London" in r.split(";") for r in table["nhs_regions"]) and "status" in table
     labels = [b.label for b in at.get("download_button")]
     assert f"Download these {len(table)} rows as CSV" in labels
     assert f"Download these {len(table)} footprints as GeoJSON" in labels

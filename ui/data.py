@@ -15,6 +15,7 @@ from geo.present import filters as flt
 from geo.present import folium_map as mapping
 from geo.present.age import AGE_COLUMNS, OLDER_SHARE, with_age_columns
 from geo.present.coverage import england_population, union_population
+from geo.present.hospitals import hospital_sites
 
 
 @st.cache_resource(show_spinner="Opening the geography cache...")
@@ -78,6 +79,12 @@ def site_ages() -> pd.DataFrame:
 def with_ages(frame: pd.DataFrame) -> pd.DataFrame:
     """Bundled sites with their residents by age band (see ``site_ages``)."""
     return frame.join(site_ages(), on="site_id")
+
+
+@st.cache_resource(show_spinner=False)
+def hospitals() -> pd.DataFrame:
+    """NHS Choices hospital sites of NHS trusts (for hospital networks drawn as points)."""
+    return hospital_sites(atlas())
 
 
 @st.cache_resource(show_spinner=False)

@@ -35,7 +35,8 @@ def current_filters() -> flt.Filters:
     pop = state.get(keys["population"])
     return flt.filters_from_values(
         state.get(keys["programme"]) or (), state.get(keys["care_model"]) or (), state.get(keys["region"]) or (),
-        tuple(pop) if pop else None, population_bounds(), state.get(keys["search"]) or "")
+        tuple(pop) if pop else None, population_bounds(), state.get(keys["search"]) or "",
+        state.get(keys["announced_by"]))
 
 
 def view() -> View:
@@ -61,6 +62,7 @@ def _reset_filters() -> None:
         st.session_state[key] = []
     st.session_state[keys["population"]] = population_bounds()
     st.session_state[keys["search"]] = ""
+    st.session_state[keys["announced_by"]] = flt.ANNOUNCED_LABELS[-1]
     _clear_notices()
 
 
@@ -88,6 +90,10 @@ def sidebar_filters() -> View:
         st.slider("Population covered (thousands)", min_value=bounds[0], max_value=bounds[1], value=bounds,
                   step=10, key=keys["population"], bind="query-params", on_change=_clear_notices,
                   help="Mid-2015 residents of the site's footprint.")
+        st.select_slider("Announced by", flt.ANNOUNCED_LABELS, value=flt.ANNOUNCED_LABELS[-1],
+                         key=keys["announced_by"], bind="query-params", on_change=_clear_notices,
+                         help="Step through the programme as it grew: "
+                              + "; ".join(flt.announcement_choice(m) for m in flt.ANNOUNCED_MONTHS) + ".")
         st.text_input("Search names", key=keys["search"], bind="query-params", on_change=_clear_notices,
                       placeholder="e.g. Wirral, MCP, Sunderland",
                       help="Matches site names, lead organisations, CCGs and local authorities.")

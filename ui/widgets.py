@@ -47,18 +47,25 @@ def site_details(row: pd.Series, footprint: frozenset[str]) -> None:
         ("Care model", row.get("care_model")),
         ("Lead organisation", row.get("lead_organisation")),
         ("Announced", row.get("announced")),
+        ("Wave", row.get("wave_label")),
+        ("NHS England vanguard number", row.get("nhse_vanguard_no")),
         ("NHS region as announced", row.get("region_announced") or row.get("region_inferred")),
         ("NHS region of the footprint", _joined(row.get("nhs_regions"))),
         ("Region check", row.get("region_check")),
         ("CCGs (2015)", _joined(row.get("ccg_names"))),
         ("Local authorities", _joined(row.get("lad_names"))),
         ("Upper-tier authorities", _joined(row.get("utla_names"))),
-        ("Population covered", _population_text(row.get("population"))),
+        ("Population covered", _population_text(row.get("population"), row.get("footprint_level"))),
+        ("Published population", _published_text(row)),
+        ("Population check", row.get("population_check")),
+        ("Member trusts", row.get("member_trusts")),
+        ("Overlaps with", _joined(row.get("overlaps_with"))),
         ("Footprint", f"{row.get('footprint_level') or 'none'}, {len(footprint):,} LSOAs"),
         ("Geocoding", f"{row.get('status')}; method {row.get('method') or 'none'}; score {row.get('score')}"),
         ("Geocoder's note", row.get("note")),
         ("Source", row.get("source")),
         ("Notes", row.get("notes")),
+        ("Footprint evidence", row.get("footprint_evidence")),
     ]
     lines = [f"**{label}:** {md(value)}" for label, value in facts if _present(value)]
     st.markdown("  \n".join(lines))
@@ -84,9 +91,18 @@ def _present(value: object) -> bool:
         and str(value).strip() != ""
 
 
-def _population_text(value: object) -> str:
+def _population_text(value: object, level: object = None) -> str:
     number = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
-    return "not known" if pd.isna(number) else f"{int(number):,} (mid-2015)"
+    if pd.isna(number) and level == "no area footprint":
+        return "none claimed: a national or specialist network with no area footprint"
+    return "not known" if pd.isna(number) else f"{int(number):,} residents of the footprint (mid-2015)"
+
+
+def _published_text(row: pd.Series) -> str:
+    number = pd.to_numeric(pd.Series([row.get("published_population")]), errors="coerce").iloc[0]
+    if pd.isna(number):
+        return ""
+    return f"{int(number):,} (source: {row.get('published_population_source') or 'not given'})"
 
 
 def people(n: int) -> str:

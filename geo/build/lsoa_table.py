@@ -118,3 +118,28 @@ def assign_ccg_2013(table: pd.DataFrame, lsoa_geom: gpd.GeoDataFrame, ccg13: pd.
     hits = hits[~hits.index.duplicated()]
     out.loc[todo] = hits["ccg13_ods"].reindex(todo).to_numpy()
     return out.rename("ccg13_ods")
+
+
+#: Official groupings of areas, one code and name column each (empty where an LSOA has none).
+GROUPING_COLUMNS = ["county_code", "county_name", "gor_code", "gor_name", "at13_code", "at13_name"]
+
+
+def add_groupings(table: pd.DataFrame, raw: Path, ccg13: pd.DataFrame) -> pd.DataFrame:
+    """Counties (shire, metropolitan, Inner/Outer London), government regions and the NHS England
+    2013 area teams, by district (counties, regions) or by 2013 CCG (area teams).
+
+    Names such as "West Yorkshire", "North East" or "Cheshire, Warrington and Wirral" refer to
+    these groupings; each is a set of whole LSOAs like every other area.
+    """
+    county = rawfiles.county_lookup(raw).drop_duplicates("LAD15CD").set_index("LAD15CD")
+    region = rawfiles.region_lookup(raw).drop_duplicates("LAD15CD").set_index("LAD15CD")
+    teams = rawfiles.area_teams_2013(raw).merge(ccg13[["CCG13CD", "CCG13CDH"]], on="CCG13CD")
+    teams = teams.drop_duplicates("CCG13CDH").set_index("CCG13CDH")
+    out = table.copy()
+    out["county_code"] = out["lad_code"].map(county["CTY15CD"]).fillna("")  # empty: a unitary, in no county
+    out["county_name"] = out["lad_code"].map(county["CTY15NM"]).fillna("")
+    out["gor_code"] = out["lad_code"].map(region["RGN15CD"])
+    out["gor_name"] = out["lad_code"].map(region["RGN15NM"])
+    out["at13_code"] = out["ccg13_ods"].map(teams["NHSAT13CD"])
+    out["at13_name"] = out["ccg13_ods"].map(teams["NHSAT13NM"])
+    return out

@@ -76,3 +76,32 @@ def build_register(raw: Path, lsoa_geom: gpd.GeoDataFrame) -> pd.DataFrame:
     register["lsoa_code"] = hits["lsoa_code"].reindex(register.index)
     register["list_size"] = register["list_size"].astype("float64")
     return register[COLUMNS].reset_index(drop=True)
+
+
+HOSPITAL_COLUMNS = ["code", "name", "trust_code", "trust_name", "subtype", "sector", "city", "postcode",
+                    "lat", "lon", "x", "y", "lsoa_code"]
+
+
+def build_hospitals(raw: Path, lsoa_geom: gpd.GeoDataFrame) -> pd.DataFrame:
+    """NHS Choices hospital sites whose parent is an NHS trust, with the LSOA each stands in.
+
+    Only subtype "Hospital" (and "Mental Health Hospital") sites with coordinates are kept. The
+    file's ``Sector`` is not used to drop sites: it marks some trusts' own hospitals (Barnet and
+    Chase Farm under the Royal Free, Northumbria's emergency care hospital) "Independent Sector".
+    """
+    frame = rawfiles.hospitals(raw)
+    keep = (frame["SubType"].isin(["Hospital", "Mental Health Hospital"]) & frame["ParentODSCode"].str.match(r"^[RT]")
+            & (frame["Latitude"] != "") & (frame["Longitude"] != ""))
+    frame = frame[keep]
+    out = pd.DataFrame({"code": frame["OrganisationCode"], "name": frame["OrganisationName"],
+                        "trust_code": frame["ParentODSCode"], "trust_name": frame["ParentName"],
+                        "subtype": frame["SubType"], "sector": frame["Sector"], "city": frame["City"],
+                        "postcode": frame["Postcode"], "lat": frame["Latitude"].astype(float),
+                        "lon": frame["Longitude"].astype(float)}).reset_index(drop=True)
+    points = gpd.GeoSeries(gpd.points_from_xy(out["lon"], out["lat"]), crs="EPSG:4326").to_crs(BNG)
+    out["x"], out["y"] = points.x.to_numpy(), points.y.to_numpy()
+    hits = gpd.sjoin(gpd.GeoDataFrame(geometry=points.to_numpy(), crs=BNG), lsoa_geom[["lsoa_code", "geometry"]],
+                     how="left", predicate="within")
+    hits = hits[~hits.index.duplicated()]
+    out["lsoa_code"] = hits["lsoa_code"].reindex(out.index)
+    return out[HOSPITAL_COLUMNS]

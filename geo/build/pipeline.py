@@ -19,8 +19,8 @@ import pandas as pd
 from geo import cache as cache_files
 from geo.build import raw as rawfiles
 from geo.build.layers import clean_lsoa_geometry, display_layer, dissolve
-from geo.build.lsoa_table import assign_ccg_2013, build_lsoa_table
-from geo.build.org_register import build_register
+from geo.build.lsoa_table import add_groupings, assign_ccg_2013, build_lsoa_table
+from geo.build.org_register import build_hospitals, build_register
 from geo.geography import LAYERS, to_geojson
 
 Progress = Callable[[str], None]
@@ -89,6 +89,9 @@ def build(raw: Path, cache: Path, *, force: bool = False, progress: Progress = p
     register = build_register(raw, lsoa_geom)
     register.to_parquet(cache / cache_files.REGISTER, index=False)
     say(f"register: {len(register):,} organisations")
+    hospitals = build_hospitals(raw, lsoa_geom)
+    hospitals.to_parquet(cache / cache_files.HOSPITALS, index=False)
+    say(f"hospitals: {len(hospitals):,} NHS Choices hospital sites of NHS trusts")
     manifest = {
         "build_version": cache_files.BUILD_VERSION,
         "code": code_fingerprint(),
@@ -119,6 +122,7 @@ def _lsoas(raw: Path, cache: Path, expected: int | None, say: Progress) -> tuple
     ccg13 = rawfiles.ccg_2013(raw)
     ccg13.to_parquet(cache / cache_files.CCG_2013, index=False)
     table["ccg13_ods"] = assign_ccg_2013(table, lsoa_geom, ccg13, rawfiles.ccg_2013_polygons(raw)).to_numpy()
+    table = add_groupings(table, raw, ccg13)
     table.to_parquet(cache / cache_files.LSOA_TABLE, index=False)
     return table, lsoa_geom
 

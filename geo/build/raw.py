@@ -24,11 +24,16 @@ LIST_SIZES = "ods_2015/Patient_List_Size_2015_04-06.csv"
 TRUSTS = "ods_etr_2015/etr.csv"
 TRUST_POSTCODES = "ods_etr_2015/postcode_lookup.csv"
 GP_LOCATIONS = "nhs_choices/GP.csv"
+HOSPITALS = "nhs_choices/Hospital 20160921.csv"
+COUNTY_LOOKUP = "ons_lookups/020.csv"
+REGION_LOOKUP = "ons_lookups/009.csv"
+AREA_TEAMS_2013 = "ons_nhs_2013/CCG13_NHSAT13_NHSCR13_EW_LU.csv"
 
 #: Every file the build reads; their sizes and times make the cache key.
 BUILD_INPUTS = (
     LSOA_LOOKUP, UTLA_LOOKUP, CCG_HIERARCHY, IOD_POPULATION, CCG_2013, CCG_2013_POLYGONS,
     GP_PRACTICES, LIST_SIZES, TRUSTS, TRUST_POSTCODES, GP_LOCATIONS,
+    HOSPITALS, COUNTY_LOOKUP, REGION_LOOKUP, AREA_TEAMS_2013,
 )
 EXPECTED_LSOAS = 32_844
 
@@ -168,3 +173,26 @@ def lsoa_polygons(raw: Path, expected: int | None = EXPECTED_LSOAS) -> gpd.GeoDa
     if expected is not None and len(frame) != expected:
         raise RawDataError(folder, f"expected {expected} LSOA polygons, found {len(frame)}")
     return frame
+
+
+def hospitals(raw: Path) -> pd.DataFrame:
+    """NHS Choices hospitals (September 2016): site code, name, parent trust (``ParentODSCode``), WGS84 point."""
+    cols = ["OrganisationCode", "OrganisationName", "SubType", "Sector", "City", "Postcode", "Latitude",
+            "Longitude", "ParentODSCode", "ParentName"]
+    return _csv(raw, HOSPITALS, cols, dtype=str, encoding="latin-1", keep_default_na=False)[cols]
+
+
+def county_lookup(raw: Path) -> pd.DataFrame:
+    """District to county (ONS 2015): shire counties (E10), metropolitan counties (E11), Inner/Outer London (E13)."""
+    return _csv(raw, COUNTY_LOOKUP, ["LAD15CD", "CTY15CD", "CTY15NM"], dtype=str)[["LAD15CD", "CTY15CD", "CTY15NM"]]
+
+
+def region_lookup(raw: Path) -> pd.DataFrame:
+    """District to government region (ONS 2015), e.g. North East, Yorkshire and The Humber."""
+    return _csv(raw, REGION_LOOKUP, ["LAD15CD", "RGN15CD", "RGN15NM"], dtype=str)[["LAD15CD", "RGN15CD", "RGN15NM"]]
+
+
+def area_teams_2013(raw: Path) -> pd.DataFrame:
+    """2013 CCG (ONS code) to NHS England 2013 area team and commissioning region."""
+    cols = ["CCG13CD", "NHSAT13CD", "NHSAT13NM", "NHSCR13CD", "NHSCR13NM"]
+    return _csv(raw, AREA_TEAMS_2013, cols, dtype=str, encoding="cp1252")[cols]

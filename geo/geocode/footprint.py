@@ -13,16 +13,22 @@ import pandas as pd
 
 from geo.atlas import Atlas
 from geo.geocode.gazetteer import Entry, Gazetteer
-from geo.geocode.match import MATCHED, Match, blank
+from geo.geocode.match import MATCHED, NO_AREA_METHOD, Match, blank
 from geo.geography import LAYERS
 from geo.sources import RESIDENTS_BASIS
 
 OUTPUT_COLUMNS = ["status", "method", "score", "ccg_codes", "ccg_names", "lad_codes", "lad_names",
                   "utla_codes", "utla_names", "nhs_regions", "population", "population_basis", "note",
                   "candidates", "footprint_level"]
+NO_AREA_LEVEL = "no area footprint"
 #: What a footprint is made of, by entry kind, finest evidence first in ``footprint_level``.
 LEVELS = {"ccg": LAYERS["ccg"].short, "ccg13": "2013 CCG", "lad": LAYERS["lad"].short,
-          "utla": LAYERS["utla"].short, "practice": "GP practices (their CCG within their district)",
+          "utla": LAYERS["utla"].short, "county": "county", "gor": "government region",
+          "at13": "NHS England area team (2013)", "office": "NHS England local office (2015)",
+          "ccgsof": "CCGs with most of their residents in the named area",
+          "ccgsin": "CCGs with most of their residents in the named area, or the CCG it lies in",
+          "hospital": "hospital sites of member trusts (CCG within district of each)",
+          "practice": "GP practices (their CCG within their district)",
           "trust": "trust headquarters (its CCG within its district)", "town": "town (its districts)",
           "point": "coordinates (CCG within district)"}
 
@@ -100,16 +106,22 @@ class Footprints:
             return ""
         parts = []
         for group in [entries] if entries[0].kind == "point" else self.gaz.readings(entries):
-            kinds = sorted({e.kind for e in group}, key=list(LEVELS).index)
+            kinds = sorted({self._kind(e) for e in group}, key=list(LEVELS).index)
             same = [LEVELS[k] for k in kinds[1:] if k != "ccg13"]
             parts.append(LEVELS[kinds[0]] + (f" (same area as {' and '.join(same)})" if same else ""))
         return " + ".join(dict.fromkeys(parts))
+
+    def _kind(self, entry: Entry) -> str:
+        """A trust with hospitals in NHS Choices stands for its hospital sites, else its headquarters."""
+        return "hospital" if entry.kind == "trust" and entry.code in self.gaz.hospital_cells else entry.kind
 
     def columns(self, match: Match) -> tuple[dict, frozenset[str]]:
         """The output columns of one match and its LSOA set."""
         lsoas = self.lsoas(match) if match.status == MATCHED else frozenset()
         row = {"status": match.status, "method": match.method, "score": match.score, "note": match.note,
                "candidates": "; ".join(match.candidates), "footprint_level": self.level(match.entries)}
+        if match.method == NO_AREA_METHOD:
+            row["footprint_level"] = NO_AREA_LEVEL
         if lsoas:
             kinds = {e.kind for e in match.entries}
             practices = tuple(e.code for e in match.entries if e.kind == "practice") if kinds == {"practice"} else ()

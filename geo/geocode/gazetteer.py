@@ -8,6 +8,7 @@ practice and trust addresses, grouped into neighbouring districts).
 from __future__ import annotations
 
 import csv
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
@@ -21,14 +22,30 @@ from geo.config import PROJECT_ROOT
 from geo.geocode.normalise import normalise
 
 ALIASES_CSV = PROJECT_ROOT / "data" / "aliases.csv"
-TARGET_KINDS = ("ccg", "ccg13", "lad", "utla", "practice", "trust")
+HOSPITAL_EXCLUSIONS_CSV = PROJECT_ROOT / "data" / "hospital_exclusions.csv"
+TARGET_KINDS = ("ccg", "ccg13", "lad", "utla", "county", "gor", "at13", "office", "practice", "trust", "ccgsof",
+                "ccgsin")
+#: Official groupings of areas, by kind: (code column, name column) in the LSOA table. Counties
+#: (shire, metropolitan, Inner and Outer London), government regions, NHS England's 2013 area
+#: teams and 2015 local offices.
+GROUPINGS = {"county": ("county_code", "county_name"), "gor": ("gor_code", "gor_name"),
+             "at13": ("at13_code", "at13_name"), "office": ("nhs_local_office_ods", "nhs_local_office_name")}
+#: Groupings that NHS England drew from whole CCGs: a name that is one of these and also a
+#: council grouping of nearly the same place ("West Yorkshire") is read as the NHS one. (Not the
+#: 2015 local offices: "Yorkshire and Humber" was also a government region and a strategic health
+#: authority, so that name stays ambiguous.)
+NHS_GROUPINGS = ("at13",)
+
+
+GROUPING_LABELS = {"county": "county", "gor": "government region", "at13": "NHS England area team, 2013",
+                   "office": "NHS England local office, 2015"}
 
 
 @dataclass(frozen=True)
 class Entry:
     """One thing a name can mean: a kind, a code and a readable label."""
 
-    kind: str  # ccg | ccg13 | lad | utla | practice | trust | town
+    kind: str  # ccg | ccg13 | lad | utla | county | gor | at13 | office | practice | trust | town
     code: str
     label: str
 
@@ -46,6 +63,9 @@ class Gazetteer:
 
         self._by_column = {"ccg": sets("ccg_ods"), "ccg13": sets("ccg13_ods"), "lad": sets("lad_code"),
                            "utla": sets("utla_code")}
+        for kind, (code_col, _name) in GROUPINGS.items():
+            if code_col in lsoas.columns:
+                self._by_column[kind] = sets(code_col)
         self._cell = sets(["ccg_ods", "lad_code"])
         self.areas: dict[str, list[Entry]] = defaultdict(list)
         self.codes: dict[str, Entry] = {}
@@ -70,6 +90,14 @@ class Gazetteer:
                 self.codes.setdefault(row[0].upper(), entry)
                 if extra:
                     self.codes[row[2].upper()] = entry
+        for kind, (code_col, name_col) in GROUPINGS.items():
+            if code_col not in lsoas.columns:
+                continue
+            found = lsoas[[code_col, name_col]].dropna()
+            for code, name in found[found[code_col] != ""].drop_duplicates(code_col).itertuples(index=False):
+                entry = Entry(kind, code, f"{name} ({GROUPING_LABELS[kind]})")
+                self.areas[normalise(name)].append(entry)
+                self.codes.setdefault(code.upper(), entry)
         for row in self.atlas.ccg2013.itertuples(index=False):
             if row.CCG13CDH in self._by_column["ccg13"]:
                 label = f"{row.CCG13NM} CCG (2013)"
@@ -190,14 +218,79 @@ class Gazetteer:
     def _lsoas(self, entry: Entry) -> frozenset[str]:
         if entry.kind in self._by_column:
             return self._by_column[entry.kind].get(entry.code, frozenset())
+        if entry.kind in ("ccgsof", "ccgsin"):
+            return self.ccgs_covering(self.lsoas(self.codes_entry(entry.code)), entry.kind == "ccgsin")
         if entry.kind == "town":
             return frozenset().union(*(self._by_column["lad"][lad] for lad in entry.code.split(";")))
+        if entry.kind == "trust" and entry.code in self.hospital_cells:
+            return frozenset().union(*(self._cell[c] for c in self.hospital_cells[entry.code]))
         org = self._org_rows.get(entry.code)
         if org is None or not org["ccg"]:
             return frozenset()
         if org["lad"] and (org["ccg"], org["lad"]) in self._cell:
             return self._cell[(org["ccg"], org["lad"])]
         return self._by_column["ccg"].get(org["ccg"], frozenset())
+
+    def codes_entry(self, typed: str) -> Entry:
+        """The entry of a typed code ("utla:E10000007")."""
+        kind, _, code = typed.partition(":")
+        return Entry(kind, code, "")
+
+    def ccg_reading(self, entry: Entry, containing: bool = False) -> Entry:
+        """The NHS reading of a council area or grouping: the CCGs with most of their residents in it
+        (``containing``: or, for a place inside a larger CCG, that CCG; for names that say "CCG")."""
+        return Entry("ccgsin" if containing else "ccgsof", f"{entry.kind}:{entry.code}", f"CCGs of {self.label(entry)}")
+
+    def ccgs_covering(self, inside: frozenset[str], containing: bool = False) -> frozenset[str]:
+        """The LSOAs of the CCGs with most of their residents in ``inside``; when there are none (a
+        place inside a larger CCG) and ``containing``, the CCG holding most of the place's residents."""
+        ccg_of, pop_of, totals = self._ccg_population
+        within: dict[str, int] = defaultdict(int)
+        for lsoa in inside:
+            within[ccg_of[lsoa]] += pop_of[lsoa]
+        out: set[str] = set()
+        for ccg, pop in within.items():
+            if pop * 2 > totals[ccg]:
+                out |= self._by_column["ccg"][ccg]
+        if not out and within and containing:  # a place inside a larger CCG ("Derby CCG"): the CCG holding most
+            out = set(self._by_column["ccg"][max(within, key=within.get)])
+        return frozenset(out)
+
+    @cached_property
+    def _ccg_population(self) -> tuple[dict[str, str], dict[str, int], dict[str, int]]:
+        lsoas = self.atlas.lsoas
+        ccg_of = dict(zip(lsoas.index, lsoas["ccg_ods"]))
+        pop_of = dict(zip(lsoas.index, lsoas["population"].astype(int)))
+        return ccg_of, pop_of, lsoas.groupby("ccg_ods")["population"].sum().astype(int).to_dict()
+
+    @cached_property
+    def hospital_cells(self) -> dict[str, list[tuple[str, str]]]:
+        """Trust code -> the (CCG, district) cells where its NHS Choices hospitals stand."""
+        ccg_of, _pop, _totals = self._ccg_population
+        lad_of = dict(zip(self.atlas.lsoas.index, self.atlas.lsoas["lad_code"]))
+        out: dict[str, set[tuple[str, str]]] = defaultdict(set)
+        for trust, lsoa in zip(self.hospitals["trust_code"], self.hospitals["lsoa_code"]):
+            if lsoa in ccg_of:  # hospitals outside the built LSOAs (Wales, or a partial build) add nothing
+                out[trust].add((ccg_of[lsoa], lad_of[lsoa]))
+        return {trust: sorted(cells) for trust, cells in out.items()}
+
+    @cached_property
+    def hospitals(self) -> pd.DataFrame:
+        """Hospital sites of NHS trusts, less those listed in ``data/hospital_exclusions.csv``."""
+        frame = self.atlas.hospitals
+        excluded = set(pd.read_csv(HOSPITAL_EXCLUSIONS_CSV, dtype=str)["code"]) if HOSPITAL_EXCLUSIONS_CSV.is_file() \
+            else set()
+        return frame[[code not in excluded for code in frame["code"]]]
+
+    @cached_property
+    def places_named_by_trusts(self) -> dict[str, list[Entry]]:
+        """"morecambe bay" -> the trust "University Hospitals of Morecambe Bay" (names of that form only)."""
+        out: dict[str, list[Entry]] = defaultdict(list)
+        for name, entries in self.orgs.items():
+            found = re.match(r"^university hospitals? of (.+)$", name)
+            if found:
+                out[found.group(1)] += [e for e in entries if e.kind == "trust"]
+        return dict(out)
 
     @cached_property
     def prefixes(self) -> dict[str, list[str]]:

@@ -13,7 +13,6 @@ two different readings make a row ambiguous.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from functools import cached_property, lru_cache
 
 import geopandas as gpd
@@ -25,6 +24,7 @@ from geo.geocode import steps
 from geo.geocode.footprint import OUTPUT_COLUMNS, Footprints
 from geo.geocode.gazetteer import Gazetteer
 from geo.geocode.match import Match, blank
+from geo.geocode.normalise import normalise
 
 Step = Callable[["Geocoder", str], "Match | None"]
 #: Steps that read a name as it stands, without guessing; compounds are split into these.
@@ -68,11 +68,19 @@ class Geocoder:
                  lat: str = "", lon: str = "") -> Match:
         if areas:
             return steps.explicit_areas(self, areas)
-        found = self.read_name(site_name) if site_name else None
+        found = steps.hospital_network(self, site_name, lead) if site_name and lead else None
+        if found is None and site_name and lead and steps.NETWORK_WORDS.search(normalise(site_name)):
+            found = steps.partner_ccgs(self, lead)
+        named = self.read_name(site_name) if found is None and site_name else None
+        if named is not None and named.matched:
+            return named
+        if found is None and lead:  # the partners may say what the name cannot
+            found = steps.partner_ccgs(self, lead)
         if found is None and lead:
-            found = self.read_name(lead)
-            if found:
-                found = replace(found, method=f"lead organisation: {found.method}")
+            found = steps.lead_reading(self, site_name, lead, self.read_name(lead))
+        if found is not None and found.matched:
+            return found
+        found = named or found
         if found is None and (postcode or (lat and lon)):
             found = steps.location(self, postcode, lat, lon)
         if found is None and site_name:

@@ -11,6 +11,8 @@ from geo.geocode.gazetteer import Entry
 
 MATCHED, AMBIGUOUS, UNMATCHED = "matched", "ambiguous", "unmatched"
 STATUSES = (MATCHED, AMBIGUOUS, UNMATCHED)
+#: The method of a site kept as a network with no area footprint (matched, no LSOAs, no population).
+NO_AREA_METHOD = "no area footprint (national or specialist network)"
 
 
 @dataclass

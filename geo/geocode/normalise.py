@@ -25,6 +25,7 @@ GENERIC_PHRASES = [
     "integrated care partnership", "integrated care", "vanguard", "pioneer", "partnership", "programme",
     "system resilience group", "urgent and emergency care network", "urgent care network",
     "together", "primary and community care providers", "providers", "and partners",
+    "women s and children s services", "women s and children services", "services",
 ]
 
 

@@ -7,6 +7,7 @@ is not of its kind. A new kind of name is a new step; :mod:`geo.geocode.ladder` 
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -14,8 +15,8 @@ import geopandas as gpd
 import shapely
 from rapidfuzz import fuzz, process
 
-from geo.geocode.gazetteer import TARGET_KINDS, Entry
-from geo.geocode.match import AMBIGUOUS, MATCHED, UNMATCHED, Match, blank, unmatched
+from geo.geocode.gazetteer import NHS_GROUPINGS, TARGET_KINDS, Entry
+from geo.geocode.match import AMBIGUOUS, MATCHED, NO_AREA_METHOD, UNMATCHED, Match, blank, unmatched
 from geo.geocode.normalise import brackets, fold, normalise, split_parts, strip_generic
 
 if TYPE_CHECKING:
@@ -36,12 +37,14 @@ FUZZY_MAX_CHARS = 120
 #: names), so reading a compound is linear in its length, whatever is pasted into a cell.
 MAX_PARTS, PART_WINDOW = 40, 8
 CCG_WORDS = (" ccg ", " ccgs ", " clinical commissioning ")
+CCG_TEXT = re.compile(r"(?i)\b(clinical commissioning groups?|ccgs?)\b")
 COUNCIL_WORDS = (" council ", " borough ", " district ", " county ")
 QUALIFIERS = CCG_WORDS + COUNCIL_WORDS + (" nhs ", " trust ", " ft ")
 
 
 def pick(ladder: Geocoder, entries: list[Entry], method: str, score: float, note: str = "") -> Match | None:
-    """One reading is a match; a CCG and a council of one place are the council; else ambiguous."""
+    """One reading is a match; an NHS area team and a council grouping of nearly one place are the
+    area team; else ambiguous (a CCG and a council of one name that differ slightly included)."""
     gaz = ladder.gaz
     readings = gaz.readings(entries)
     if not readings:
@@ -50,11 +53,16 @@ def pick(ladder: Geocoder, entries: list[Entry], method: str, score: float, note
         labels = list(dict.fromkeys(gaz.label(e) for e in entries))
         return Match(MATCHED, method, score, readings[0], labels, note)
     labels = [" + ".join(gaz.label(e) for e in group) for group in readings]
-    council = _same_place(ladder, readings)
-    if council is not None:
-        return Match(MATCHED, method, score, council, labels,
-                     (note + "; " if note else "") + "the council area of this name; the CCG of the same name "
-                     "covers a slightly different area: add 'CCG' to the name to use it")
+    if _same_place(ladder, readings) is not None:
+        # in NHS lists a bare place name most often means the CCG, in council lists the council
+        return Match(AMBIGUOUS, method, score, [], labels,
+                     "a council and a CCG of this name cover slightly different areas: add 'CCG' or 'Council' "
+                     "to the name, or give areas")
+    grouping = _nhs_grouping(ladder, readings)
+    if grouping is not None:
+        return Match(MATCHED, method, score, grouping, labels,
+                     (note + "; " if note else "") + "an NHS England grouping of whole CCGs; the council grouping of "
+                     "the same name covers a slightly different area")
     return Match(AMBIGUOUS, method, score, [], labels, f"{len(readings)} different places have this name")
 
 
@@ -71,6 +79,22 @@ def _same_place(ladder: Geocoder, readings: list[list[Entry]]) -> list[Entry] | 
             return None
     a, b = (ladder.gaz.lsoas(group[0]) for group in readings)
     return readings[1] if len(a & b) >= 0.9 * len(a | b) else None
+
+
+def _nhs_grouping(ladder: Geocoder, readings: list[list[Entry]]) -> list[Entry] | None:
+    """A name that is an NHS England grouping (2013 area team, 2015 local office) and a council
+    grouping of nearly the same place (>= 90% of LSOAs shared with every other reading) is the
+    NHS grouping: it is made of whole CCGs ("West Yorkshire" with Craven; "Greater Manchester"
+    with Glossop), which is how NHS programmes drew their footprints."""
+    nhs = [g for g in readings if any(e.kind in NHS_GROUPINGS for e in g)]
+    if len(nhs) != 1:
+        return None
+    mine = ladder.gaz.lsoas(nhs[0][0])
+    for group in readings:
+        other = ladder.gaz.lsoas(group[0])
+        if len(mine & other) < 0.9 * len(mine | other):
+            return None
+    return nhs[0]
 
 
 def _keys(text: str) -> list[str]:
@@ -93,14 +117,39 @@ def area_name(ladder: Geocoder, text: str) -> Match | None:
         for words, kinds in ((CCG_WORDS, ("ccg", "ccg13")), (COUNCIL_WORDS, ("lad", "utla"))):
             if any(w in folded for w in words) and any(e.kind in kinds for e in entries):
                 entries = [e for e in entries if e.kind in kinds]  # "Erewash CCG" is the CCG
+        entries = _ccg_readings(ladder, entries, folded)
         match = pick(ladder, entries, "exact name", 100.0)
         if match and match.matched and not any(q in folded for q in QUALIFIERS):
             match = _check_towns(ladder, k, match)
+        if match and match.matched and folded.startswith(" nhs ") and not any(w in folded for w in CCG_WORDS) \
+                and all(e.kind in GROUPING_KINDS for e in match.entries):
+            match = Match(AMBIGUOUS, "exact name", 100.0, [], match.candidates,
+                          "'NHS' and a region's name was how the strategic health authorities (2006-2013) were "
+                          "named, and their areas differ from the later groupings of that name; give areas")
         if match:
             if match.entries and all(e.kind == "ccg13" for e in match.entries):
                 match.note = "a 2013 CCG name, resolved onto its 2015 LSOAs"
             return match
     return None
+
+
+COUNCIL_KINDS = ("lad", "utla", "county", "gor")
+GROUPING_KINDS = ("county", "gor", "at13", "office")
+
+
+def _ccg_readings(ladder: Geocoder, entries: list[Entry], folded: str) -> list[Entry]:
+    """A council area or grouping with no CCG of its name has an NHS reading too: the CCGs with
+    most of their residents in it. "NHS Devon CCG" is that reading (Plymouth and Torbay in); a
+    bare "Devon" whose two readings differ is ambiguous; "Devon County Council" is the council."""
+    if any(e.kind in ("ccg", "ccg13") for e in entries) or not any(e.kind in COUNCIL_KINDS for e in entries):
+        return entries
+    gaz = ladder.gaz
+    if any(w in folded for w in CCG_WORDS):
+        return [gaz.ccg_reading(e, containing=True) if e.kind in COUNCIL_KINDS else e for e in entries]
+    if any(w in folded for w in COUNCIL_WORDS):
+        return entries
+    extra = [gaz.ccg_reading(e) for e in entries if e.kind in COUNCIL_KINDS]
+    return entries + [e for e in extra if gaz.lsoas(e) != gaz.lsoas(gaz.codes_entry(e.code))]
 
 
 def _check_towns(ladder: Geocoder, key: str, match: Match) -> Match:
@@ -139,13 +188,22 @@ def organisation(ladder: Geocoder, text: str) -> Match | None:
             entries = gaz.orgs[k]
             trust = entries[0].kind == "trust"
             method = "organisation register (" + ("trust" if trust else "GP practice") + ")"
+            if trust and not ORG_NAME_WORDS.search(fold(text)):
+                return Match(AMBIGUOUS, method, 100.0, [], [gaz.label(e) for e in entries],
+                             "the name of an NHS trust without 'NHS Trust' or 'FT': it may be the trust or a "
+                             "place or partnership named like it ('North East London'); add 'NHS Trust' for the trust")
             return pick(ladder, entries, method, 100.0, _org_note(trust))
     return None
 
 
+#: Words that say a name is an organisation (a trust, a hospital), not a place named like one.
+ORG_NAME_WORDS = re.compile(r"\b(trust|ft|foundation|hospitals?|infirmary|nhsft)\b")
+
+
 def _org_note(trust: bool) -> str:
     if trust:
-        return "a trust: the footprint is the CCG within the district of its headquarters; its catchment may be wider"
+        return ("a trust: the footprint is the CCG within the district of each of its hospitals (NHS Choices), "
+                "or of its headquarters where NHS Choices lists none; its catchment may be wider")
     return "GP practices: the footprint is their CCG within their district; population is their registered list"
 
 
@@ -166,19 +224,36 @@ def bracketed(ladder: Geocoder, text: str) -> Match | None:
     return None
 
 
-def compound(ladder: Geocoder, text: str) -> Match | None:
+def compound(ladder: Geocoder, text: str, suffix: str = "") -> Match | None:
     """Split only where every part is itself known: "Mansfield and Ashfield" stays one CCG.
 
     Fewest parts wins (longest known names first). Each known name spans at most
     ``PART_WINDOW`` parts, and a name of more than ``MAX_PARTS`` parts is not read, so the work
-    is linear in the name's length.
+    is linear in the name's length. ``suffix`` is a qualifier that applies to every part
+    ("South Nottingham and Erewash CCGs": each part is read as a CCG).
     """
+    if not suffix and any(w in f" {fold(text)} " for w in CCG_WORDS):
+        text, suffix = " ".join(CCG_TEXT.sub(" ", text).split()), " CCG"  # "NHS Derby and Derbyshire CCG"
     parts = split_parts(text)
     if len(parts) < 2:
         return None
     if len(parts) > MAX_PARTS:
         return unmatched(f"the name has {len(parts):,} parts; at most {MAX_PARTS} are read: "
                          "list the areas in the areas column instead")
+    found = _split(ladder, parts, suffix)
+    if found is None and not suffix:
+        # each part a council area whose CCGs differ from it: the councils and the CCGs of the
+        # whole list may still be one place ("Cornwall and Isles of Scilly" = Kernow CCG)
+        councils = _split(ladder, parts, " Council")
+        if councils:
+            area = ladder.footprints.lsoas(_joined(ladder, councils))
+            if ladder.gaz.ccgs_covering(area) == area:
+                found = councils
+    return _joined(ladder, found) if found else None
+
+
+def _split(ladder: Geocoder, parts: list[str], suffix: str) -> list[Match] | None:
+    """The fewest known names that make up ``parts`` (two or more), or ``None``."""
     n = len(parts)
     best: list[list[Match] | None] = [None] * (n + 1)
     best[0] = []
@@ -186,14 +261,16 @@ def compound(ladder: Geocoder, text: str) -> Match | None:
         for start in range(max(0, end - PART_WINDOW), end):
             if best[start] is None:
                 continue
-            match = ladder.read_known(" and ".join(parts[start:end]))
+            match = ladder.read_known(" and ".join(parts[start:end]) + suffix)
             if match and match.matched and (best[end] is None or len(best[start]) + 1 < len(best[end])):
                 best[end] = best[start] + [match]
-    if not best[n] or len(best[n]) < 2:
-        return None
-    entries = [e for m in best[n] for e in m.entries]
-    notes = "; ".join(m.note for m in best[n] if m.note)
-    return Match(MATCHED, "compound name (" + " + ".join(m.method for m in best[n]) + ")", 100.0,
+    return best[n] if best[n] and len(best[n]) >= 2 else None
+
+
+def _joined(ladder: Geocoder, found: list[Match]) -> Match:
+    entries = [e for m in found for e in m.entries]
+    notes = "; ".join(m.note for m in found if m.note)
+    return Match(MATCHED, "compound name (" + " + ".join(m.method for m in found) + ")", 100.0,
                  entries, [ladder.gaz.label(e) for e in entries], notes)
 
 
@@ -206,6 +283,8 @@ def town_readings(ladder: Geocoder, key: str) -> list[Entry]:
 def town(ladder: Geocoder, text: str) -> Match | None:
     """A town from organisation addresses, or the first word(s) of several area names."""
     gaz = ladder.gaz
+    if any(w in f" {fold(text)} " for w in CCG_WORDS):
+        return None  # a CCG is not a town
     key = strip_generic(normalise(text))
     readings = town_readings(ladder, key)
     prefixed = [e for name in gaz.prefixes.get(key, []) for e in gaz.areas[name]]
@@ -213,12 +292,23 @@ def town(ladder: Geocoder, text: str) -> Match | None:
         readings = [e for e in readings if not any(gaz.lsoas(e) & gaz.lsoas(p) for p in prefixed)]
         readings += [g[0] for g in gaz.readings(prefixed)]
     if not readings:
-        return None
+        return _named_by_trust(ladder, key)
     if len(readings) == 1:
         return Match(MATCHED, "town (GP practice and trust addresses)", 90.0, readings, [readings[0].label],
                      "a town, not an area: the footprint is the district(s) it lies in")
     return Match(AMBIGUOUS, "town or start of area names", 90.0, [], [gaz.label(r) for r in readings],
                  "several places have this name; give the CCG or council")
+
+
+def _named_by_trust(ladder: Geocoder, key: str) -> Match | None:
+    """A place that is no official area but names a trust's hospitals ("Morecambe Bay": University
+    Hospitals of Morecambe Bay): the cells where that trust's hospitals stand."""
+    found = ladder.gaz.places_named_by_trusts.get(key, [])
+    if len(found) != 1:
+        return None
+    label = ladder.gaz.label(found[0])
+    return Match(MATCHED, "place named by a trust (its hospital sites)", 90.0, found, [label],
+                 f"not an official area: the footprint is where the hospitals of {label}, named after it, stand")
 
 
 def fuzzy(ladder: Geocoder, text: str) -> Match:
@@ -241,7 +331,7 @@ def fuzzy(ladder: Geocoder, text: str) -> Match:
     labels = [f"{gaz.label(r[2][0])} ({r[0]:.0f})" for r in readings]
     top = readings[0][0]
     lead = top - (readings[1][0] if len(readings) > 1 else 0.0)
-    if top >= FUZZY_MATCH and lead >= FUZZY_LEAD:
+    if top >= FUZZY_MATCH and lead >= FUZZY_LEAD and same_words(key, readings[0][1]):
         match = pick(ladder, readings[0][2], "fuzzy name", round(top, 1),
                      f"spelling differs from '{readings[0][1]}'; check it")
         if match:
@@ -252,9 +342,32 @@ def fuzzy(ladder: Geocoder, text: str) -> Match:
     return unmatched(f"nothing close enough (best fuzzy score below {FUZZY_CANDIDATE:.0f})", labels)
 
 
+#: Words that tell places apart; a spelling slip never changes one of them into another.
+DISTINCT_WORDS = frozenset({"north", "south", "east", "west", "central", "mid", "inner", "outer", "upper", "lower",
+                            "great", "greater", "new", "old", "city", "county", "coast"})
+
+
+def same_words(query: str, name: str) -> bool:
+    """A slip of spelling, not another name: the same number of words, the distinctive words equal,
+    and any other changed word close and starting with the same letter ("wakefeild")."""
+    a, b = query.split(), name.split()
+    if len(a) != len(b):  # a slip at a space: compare the letters, and the distinctive words
+        return (fuzz.ratio("".join(a), "".join(b)) >= 90
+                and {w for w in a if w in DISTINCT_WORDS} == {w for w in b if w in DISTINCT_WORDS})
+    for x, y in zip(a, b):
+        if x == y:
+            continue
+        if (x in DISTINCT_WORDS and y in DISTINCT_WORDS) or x[0] != y[0] or fuzz.ratio(x, y) < 70:
+            return False  # "east" for "west" is another place; "wst" for "west" is a slip
+    return True
+
+
 def explicit_areas(ladder: Geocoder, areas: str) -> Match:
-    """The ``areas`` column: typed codes (``lad:E08000015``), bare codes or known names, ';'-separated."""
+    """The ``areas`` column: typed codes (``lad:E08000015``), bare codes or known names, ';'-separated;
+    ``none`` marks a national or specialist network with no area footprint."""
     gaz = ladder.gaz
+    if str(areas).strip().lower() == "none":
+        return no_area(ladder)
     entries, unknown = [], []
     for item in (a.strip() for a in str(areas).split(";")):
         if not item:
@@ -303,3 +416,85 @@ def _point(ladder: Geocoder, x: float, y: float) -> Match | None:
     entry = Entry("point", f"{row['ccg_ods']}|{row['lad_code']}", f"{row['ccg_name']} in {row['lad_name']}")
     return Match(MATCHED, "coordinates", 90.0, [entry], [entry.label],
                  "located by coordinates: the footprint is the CCG within the district holding the point")
+
+
+#: Words that make a name a hospital network (a chain, group, alliance...) rather than a place.
+NETWORK_WORDS = re.compile(r"\b(chain|group|alliance|collaboration|collaborative|consortium|network|partnership)\b")
+#: A partner that is an NHS trust by its name, whether or not the register holds it.
+TRUST_NAME = re.compile(r"\b(nhs trust|nhs ft|foundation trust|nhs foundation trust)\b")
+NO_AREA_NOTE = ("a national or specialist network: it has no area footprint of its own, so no population is "
+                "claimed; its member trusts' hospitals are shown as points")
+
+
+def partners(lead: str) -> list[str]:
+    """The ';'-separated partner organisations of a site."""
+    return [p.strip() for p in str(lead).split(";") if p.strip()]
+
+
+def hospital_network(ladder: Geocoder, name: str, lead: str) -> Match | None:
+    """A chain, group, alliance or network of trusts: the cells where its member trusts' hospitals stand.
+
+    Applies when the name says it is a network and every partner is an NHS trust; a partner
+    trust missing from the 2015 register is named in the note and adds nothing.
+    """
+    if not lead or not NETWORK_WORDS.search(normalise(name)):
+        return None
+    gaz = ladder.gaz
+    entries, missing = [], []
+    for partner in partners(lead):
+        if any(w in f" {fold(partner)} " for w in CCG_WORDS + COUNCIL_WORDS):
+            return None
+        found = [e for k in _keys(partner) for e in gaz.orgs.get(k, []) if e.kind == "trust"]
+        if found:
+            entries.append(found[0])
+        elif TRUST_NAME.search(fold(partner)):
+            missing.append(partner)
+        else:
+            return None
+    if not entries:
+        return None
+    note = "a network of trusts: the footprint is the CCG within the district of each member trust's hospitals"
+    if missing:
+        note += f"; not in the 2015 trust register, so not mapped: {'; '.join(missing)}"
+    return Match(MATCHED, "hospital network (member trusts' hospital sites)", 100.0, entries,
+                 [gaz.label(e) for e in entries], note)
+
+
+def partner_ccgs(ladder: Geocoder, lead: str) -> Match | None:
+    """The CCGs a group's partners name ("Barking and Dagenham CCG; Havering CCG; ..."), when every
+    partner that names CCGs is read: a system resilience group or urgent care network covers them."""
+    named = [p for p in partners(lead) if any(w in f" {fold(p)} " for w in CCG_WORDS)]
+    if not named:
+        return None
+    entries: list[Entry] = []
+    for part in named:
+        text = " ".join(CCG_TEXT.sub(" ", part).split())
+        match = ladder.read_known(text + " CCG")
+        if match is None or not match.matched:
+            match = compound(ladder, text, " CCG")
+        if match is None or not match.matched:
+            return None
+        entries += match.entries
+    return Match(MATCHED, "CCGs named among the partners", 100.0, entries, [ladder.gaz.label(e) for e in entries],
+                 "a group of organisations: the footprint is the CCGs its partners name")
+
+
+def no_area(ladder: Geocoder) -> Match:
+    """A national or specialist network (``areas`` = ``none``): kept, with no area footprint."""
+    return Match(MATCHED, NO_AREA_METHOD, 100.0, [], [], NO_AREA_NOTE)
+
+
+def lead_reading(ladder: Geocoder, name: str, lead: str, found: Match | None) -> Match | None:
+    """The lead organisation's reading, for a name no rule reads. One trust leading a partnership
+    named otherwise ("Frimley Health and Care") is not the partnership's area: ambiguous."""
+    if found is None:
+        return None
+    found = replace(found, method=f"lead organisation: {found.method}")
+    trusts = {e.code for e in found.entries if e.kind == "trust"}
+    if found.matched and len(trusts) == 1 and len(found.entries) == 1 and len(partners(lead)) == 1:
+        own = {strip_generic(normalise(name)), normalise(name)}
+        if not own & set(_keys(lead)):
+            return Match(AMBIGUOUS, found.method, found.score, [], found.candidates,
+                         "led by one trust, but named otherwise: the trust's hospitals need not be the site's area; "
+                         "give the areas, or the trust's name as the site name")
+    return found

@@ -427,6 +427,14 @@ def state_layer(state: dict, asset_base: str = "/") -> folium.FeatureGroup:
     return group
 
 
+def layer_group(name: str, layer: folium.Layer | None) -> folium.FeatureGroup:
+    """One per-run layer (or nothing) as a group for ``feature_group_to_add``, which takes groups only."""
+    group = folium.FeatureGroup(name=name, control=False)
+    if layer is not None:
+        layer.add_to(group)
+    return group
+
+
 def footprint_overlay(
     frame: pd.DataFrame,
     geometries: Mapping[object, dict],

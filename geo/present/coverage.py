@@ -29,7 +29,8 @@ def coverage_by(atlas: Atlas, frame: pd.DataFrame, footprints: Mapping[str, froz
     """Per value of ``column`` (care model, region...): sites, people covered (union) and share of England.
 
     A site whose footprint spans two NHS regions counts in both when ``column`` is
-    ``nhs_regions``, with only its LSOAs in that region counted there.
+    ``nhs_regions``, with only its LSOAs in that region counted there. National and specialist
+    networks have no area footprint: they are counted in ``no_area_sites`` and add no people.
     """
     england = england_population(atlas)
     rows = []
@@ -44,6 +45,9 @@ def coverage_by(atlas: Atlas, frame: pd.DataFrame, footprints: Mapping[str, froz
         for value, group in frame.groupby(column, sort=True):
             rows.append((value, len(group), union_population(atlas, (footprints.get(i, ()) for i in group["site_id"]))))
     out = pd.DataFrame(rows, columns=[column, "sites", "population"])
+    if column != "nhs_regions":
+        no_area = frame.loc[[not footprints.get(i) for i in frame["site_id"]], column].value_counts()
+        out["no_area_sites"] = out[column].map(no_area).fillna(0).astype(int)
     out["share_of_england_pct"] = (out["population"] / england * 100).round(2)
     return out
 
@@ -89,3 +93,8 @@ def multi_programme_places(atlas: Atlas, frame: pd.DataFrame,
                      "sites": "; ".join(n for _, n in sites),
                      PEOPLE_IN_BOTH: int(group["population"].sum())})
     return pd.DataFrame(rows, columns=columns)
+
+
+def no_area_sites(frame: pd.DataFrame, footprints: Mapping[str, frozenset[str]]) -> list[str]:
+    """Display names of the sites with no area footprint (national networks), left out of totals."""
+    return [n for i, n in zip(frame["site_id"], frame["display_name"]) if not footprints.get(i)]

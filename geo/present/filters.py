@@ -14,9 +14,21 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 PROGRAMMES: tuple[str, ...] = ("Vanguard", "Integration pioneer")
-CARE_MODELS: tuple[str, ...] = ("PACS", "MCP", "Enhanced health in care homes", "Integration pioneer")
+CARE_MODELS: tuple[str, ...] = ("PACS", "MCP", "Enhanced health in care homes", "Urgent and emergency care",
+                                 "Acute care collaboration", "Integration pioneer")
+#: The programme's announcements, oldest first: (month, what was announced). The "announced by"
+#: filter shows the programme as it stood at the end of a month, so it can be stepped through.
+ANNOUNCEMENTS: tuple[tuple[str, str], ...] = (
+    ("2013-11", "Integration pioneers, wave 1"), ("2015-01", "Integration pioneers, wave 2"),
+    ("2015-03", "Vanguards, wave 1 (PACS, MCP, care homes)"), ("2015-07", "Urgent and emergency care vanguards"),
+    ("2015-09", "Acute care collaborations"),
+)
+ANNOUNCED_MONTHS: tuple[str, ...] = tuple(m for m, _ in ANNOUNCEMENTS)
+#: What the control shows and the link carries ("by=March+2015"): month names, readable in a URL.
+ANNOUNCED_LABELS: tuple[str, ...] = tuple(pd.Timestamp(f"{m}-01").strftime("%B %Y") for m in ANNOUNCED_MONTHS)
 #: URL keys of the shared filters: short and stable, since links outlive releases.
-KEYS = {"programme": "programme", "care_model": "model", "region": "region", "population": "pop", "search": "q"}
+KEYS = {"programme": "programme", "care_model": "model", "region": "region", "population": "pop", "search": "q",
+        "announced_by": "by"}
 #: The population slider works in thousands of people.
 POPULATION_UNIT = 1000
 MAX_SEARCH = 100
@@ -36,6 +48,7 @@ class Filters:
     population_min: int | None = None
     population_max: int | None = None
     search: str = ""
+    announced_by: str | None = None  # "YYYY-MM": sites announced in or before that month
 
     def is_default(self) -> bool:
         """True when nothing is filtered out."""
@@ -50,6 +63,8 @@ class Filters:
             words.append(f"population {low} to {high}")
         if self.search:
             words.append(f"matching '{self.search}'")
+        if self.announced_by:
+            words.append(f"announced by {announced_label(self.announced_by)}")
         return words
 
 
@@ -59,6 +74,16 @@ class Checked:
 
     values: dict[str, list[str]] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
+
+
+def announced_label(month: str) -> str:
+    """'2015-07' -> 'July 2015'."""
+    return pd.Timestamp(f"{month}-01").strftime("%B %Y")
+
+
+def announcement_choice(month: str) -> str:
+    """A step of the "announced by" control in words: the month and what came then."""
+    return f"{announced_label(month)}: {dict(ANNOUNCEMENTS).get(month, '')}".rstrip(": ")
 
 
 def region_options(lsoas: pd.DataFrame) -> tuple[str, ...]:
@@ -108,6 +133,8 @@ def apply_filters(frame: pd.DataFrame, filters: Filters, regions: pd.Series | No
         keep &= pop.between(low, high).fillna(False).astype(bool)
     if filters.search.strip():
         keep &= _search_text(frame).map(_matcher(filters.search))
+    if filters.announced_by and "announced" in frame:
+        keep &= frame["announced"].fillna("").astype(str).str[:7] <= filters.announced_by
     return frame[keep]
 
 
@@ -137,15 +164,19 @@ def filters_from_values(
     population_k: tuple[float, float] | None = None,
     bounds_k: tuple[int, int] | None = None,
     search: str = "",
+    announced_by: str | None = None,
 ) -> Filters:
-    """Build ``Filters`` from widget values; a population range equal to the bounds is no filter."""
+    """Build ``Filters`` from widget values; a population range equal to the bounds is no filter,
+    and so is "announced by" the last announcement."""
     low = high = None
     if population_k is not None and bounds_k is not None:
         if population_k[0] > bounds_k[0]:
             low = int(population_k[0] * POPULATION_UNIT)
         if population_k[1] < bounds_k[1]:
             high = int(population_k[1] * POPULATION_UNIT)
-    return Filters(tuple(programmes), tuple(care_models), tuple(regions), low, high, search.strip()[:MAX_SEARCH])
+    by = dict(zip(ANNOUNCED_LABELS, ANNOUNCED_MONTHS)).get(announced_by or "", announced_by)
+    by = by if by in ANNOUNCED_MONTHS[:-1] else None
+    return Filters(tuple(programmes), tuple(care_models), tuple(regions), low, high, search.strip()[:MAX_SEARCH], by)
 
 
 def check_query(
@@ -173,6 +204,12 @@ def check_query(
             out.values[key] = good
         elif key == KEYS["population"]:
             out.values[key] = _check_population(key, values, bounds_k, out.notices)
+        elif key == KEYS["announced_by"]:
+            good = [v for v in values[-1:] if v in ANNOUNCED_LABELS]
+            if not good:
+                out.notices.append(f"Ignored {key}={_shown(','.join(values))} from the link: not an announcement "
+                                   f"month (one of {', '.join(ANNOUNCED_LABELS)}).")
+            out.values[key] = good
         elif key == KEYS["search"]:
             text = values[-1] if values else ""
             if len(text) > MAX_SEARCH:

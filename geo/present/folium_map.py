@@ -223,6 +223,7 @@ def build_map(
     tiles: str | None = None,
     tiles_attr: str | None = None,
     asset_base: str = "/",
+    extra_layers: Iterable[folium.Layer] = (),
 ) -> folium.Map:
     """A folium map of the sites' footprints filled by care model, with legend and reference layers.
 
@@ -231,6 +232,7 @@ def build_map(
     output; ``choropleth`` is ``(label, geojson, breaks)`` from :func:`choropleth_geojson`. Every
     reference layer can be switched on and off in the map's layer control. The view fits the
     drawn footprints. ``asset_base`` is the app's URL path, where ``app/static`` is served.
+    ``extra_layers`` (e.g. hospital points) go on top, before the layer control that lists them.
     """
     m = folium.Map(location=[52.8, -1.6], zoom_start=6, tiles=None, control_scale=True, prefer_canvas=False)
     base = asset_base.rstrip("/") + "/"
@@ -278,6 +280,8 @@ def build_map(
               for r in drawn.to_dict("records")]
     breaks = choropleth[2] if choropleth is not None else None
     m.add_child(_Legend(legend_html(models, breaks, choropleth[0] if choropleth else ""), MAP_ATTRIBUTION))
+    for layer in extra_layers:
+        layer.add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
     m.fit_bounds(geometry_bounds(f["geometry"] for _, f in features))
     return m
