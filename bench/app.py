@@ -34,8 +34,8 @@ sys.path.insert(0, str(ROOT))
 from geo.atlas import open_atlas  # noqa: E402
 from geo.build.static_assets import STATIC_DIR, install_static  # noqa: E402
 from geo.geocode.bundled_sites import bundled_sites  # noqa: E402
-from geo.present import atlas_map, picture  # noqa: E402
 from geo.present import folium_map as mapping  # noqa: E402
+from geo.present import map_data, picture  # noqa: E402
 from geo.present.labels import place_labels  # noqa: E402
 from geo.sources import ATTRIBUTION  # noqa: E402
 
@@ -213,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     if not opts.no_browser:
         # The map's data files are written once per build and site list (not per server start): write
         # them now, as any earlier start of this checkout would have, so the timing is of a restart.
-        atlas_map.cached_base_data(atlas, frame, footprints, lambda: ours)
+        map_data.cached_base_data(atlas, frame, footprints, lambda: ours)
         live = browser_times(len(ours), {"atlas": html_ours, "naive": html_naive})
         old = browser_times(len(ours), {}, rebuild=True)
         ok = live["run_to_paint"] <= TARGET_S
@@ -224,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{'standalone map HTML painted, atlas/naive (s)':46}{live['paint_atlas']:>12.2f}"
               f"{live['paint_naive']:>12.2f}   (Chromium, same server)")
 
-    land = [f["geometry"] for f in atlas_map.land_geojson(atlas)["features"]]
+    land = [f["geometry"] for f in map_data.land_geojson(atlas)["features"]]
     labels = place_labels(atlas)
     for fmt in ("png", "svg"):
         data = b""

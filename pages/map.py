@@ -13,7 +13,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.geography import LAYERS
-from geo.present import atlas_map, export
+from geo.present import atlas_map, export, map_data
 from geo.present import folium_map as mapping
 from geo.present.hospitals import hospital_layer, hospital_points_geojson
 from geo.present.labels import place_labels
@@ -31,7 +31,7 @@ REBUILD = os.environ.get("ATLAS_MAP_REBUILD", "") == "1"
 
 @st.cache_resource(show_spinner=False)
 def _land_and_labels() -> tuple[list[dict], list[dict]]:
-    land = [f["geometry"] for f in atlas_map.land_geojson(data.atlas())["features"]]
+    land = [f["geometry"] for f in map_data.land_geojson(data.atlas())["features"]]
     return land, place_labels(data.atlas())
 
 

@@ -177,6 +177,15 @@ def assert_formula_safe(records: list[dict[str, str]]) -> None:
             assert not value.startswith(FORMULA_STARTS), value
 
 
+def download_workbook(tab, button: str, path: Path):
+    """Click an Excel download button, check it sends an .xlsx file, save it to ``path`` and open it."""
+    with tab.expect_download() as caught:
+        tab.get_by_role("button", name=button).click()
+    assert caught.value.suggested_filename.endswith(".xlsx")
+    caught.value.save_as(path)
+    return load_workbook(path)
+
+
 @pytest.mark.parametrize(("query", "filters"), [
     ("?programme=Vanguard&model=MCP", flt.Filters(programmes=("Vanguard",), care_models=("MCP",))),
     ("", flt.Filters()),
@@ -278,11 +287,7 @@ def test_sites_downloads_have_exactly_the_tables_rows(page, server, sites, tmp_p
     assert geojson["attribution"] and all(f["geometry"] for f in geojson["features"])
     assert all(int(r["residents_0_15"]) + int(r["residents_16_59"]) + int(r["residents_60_plus"]) > 0
                for r in records)
-    with page.expect_download() as caught:
-        page.get_by_role("button", name="rows as Excel").click()
-    assert caught.value.suggested_filename.endswith(".xlsx")
-    caught.value.save_as(tmp_path / "sites.xlsx")
-    book = load_workbook(tmp_path / "sites.xlsx")
+    book = download_workbook(page, "rows as Excel", tmp_path / "sites.xlsx")
     assert book.sheetnames == ["Sites", "Sources"]
     header = [c.value for c in book["Sites"][1]]
     assert [row[header.index("site_id")] for row in book["Sites"].iter_rows(min_row=2, values_only=True)] == ids
@@ -365,11 +370,7 @@ def test_geocode_page_accepts_a_file_and_returns_one_row_per_input_row(page, ser
     assert {r["row"] for r in overlap} == {str(i) for i in range(1, len(UPLOAD) + 1)}
     assert any("Wirral" in r["site"] for r in overlap if r["row"] == "1")
     assert_formula_safe(overlap)
-    with page.expect_download() as caught:
-        page.get_by_role("button", name="geocoded (Excel)").click()
-    assert caught.value.suggested_filename.endswith(".xlsx")
-    caught.value.save_as(tmp_path / "geocoded.xlsx")
-    book = load_workbook(tmp_path / "geocoded.xlsx")
+    book = download_workbook(page, "geocoded (Excel)", tmp_path / "geocoded.xlsx")
     assert book.sheetnames == ["Geocoded list", "Sources"]
     names = [c.value for c in book["Geocoded list"]["B"]][1:]
     assert names[1] == UPLOAD[1][0] and book["Geocoded list"]["B3"].data_type == "s"

@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
 from openpyxl import load_workbook
 from PIL import Image
 from streamlit_folium import _get_map_string, generate_js_hash
@@ -17,7 +18,7 @@ from streamlit_folium import _get_map_string, generate_js_hash
 from geo.build.lsoa_table import split_bands
 from geo.geocode.bundled_sites import bundled_sites
 from geo.geography import AGE_BANDS
-from geo.present import atlas_map, picture, workbook
+from geo.present import atlas_map, map_data, picture, workbook
 from geo.present import folium_map as mapping
 from geo.present.age import AGE_COLUMNS, age_profile, older_people_by, with_age_columns
 from geo.present.labels import place_labels
@@ -88,12 +89,12 @@ def test_place_labels_are_our_own_escaped_and_grow_with_zoom(atlas):
 @pytest.mark.build
 def test_the_base_map_is_small_and_the_same_on_every_run(atlas, sites, geometries, tmp_path):
     frame, footprints = sites
-    urls = atlas_map.publish_base_data(atlas, tmp_path) | {"sites": atlas_map.publish_sites(frame, geometries,
+    urls = map_data.publish_base_data(atlas, tmp_path) | {"sites": map_data.publish_sites(frame, geometries,
                                                                                              directory=tmp_path)}
-    assert urls == atlas_map.publish_base_data(atlas, tmp_path) | {"sites": urls["sites"]}  # content-addressed
+    assert urls == map_data.publish_base_data(atlas, tmp_path) | {"sites": urls["sites"]}  # content-addressed
     stored = json.loads((tmp_path / urls["sites"].rsplit("/", 1)[-1]).read_text())
     assert len(stored["features"]) == len(geometries)
-    areas = [atlas_map.shapely.from_geojson(json.dumps(f["geometry"])).area for f in stored["features"]]
+    areas = [shapely.from_geojson(json.dumps(f["geometry"])).area for f in stored["features"]]
     assert areas == sorted(areas, reverse=True)
     scripts = [_get_map_string(atlas_map.base_map(urls, asset_base="/x/")) for _ in range(2)]
     assert generate_js_hash(scripts[0], "k") == generate_js_hash(scripts[1], "k")  # stays mounted
@@ -113,7 +114,7 @@ def test_the_base_map_is_small_and_the_same_on_every_run(atlas, sites, geometrie
 @pytest.mark.build
 def test_picture_of_all_sites_is_a_slide_with_legend_and_attribution(atlas, sites, geometries):
     frame, _footprints = sites
-    land = [f["geometry"] for f in atlas_map.land_geojson(atlas)["features"]]
+    land = [f["geometry"] for f in map_data.land_geojson(atlas)["features"]]
     labels = place_labels(atlas)
     png = picture.render(frame, geometries, land, labels, "All sites", [], ATTRIBUTION, total=len(frame))
     image = Image.open(io.BytesIO(png))
@@ -212,10 +213,10 @@ def test_map_data_files_are_made_once_per_build_and_site_list(atlas, sites, geom
         calls.append(1)
         return geometries
 
-    first = atlas_map.cached_base_data(atlas, frame, footprints, make, tmp_path)
-    again = atlas_map.cached_base_data(atlas, frame, footprints, make, tmp_path)
+    first = map_data.cached_base_data(atlas, frame, footprints, make, tmp_path)
+    again = map_data.cached_base_data(atlas, frame, footprints, make, tmp_path)
     assert first == again and calls == [1]  # the second start reuses the files
     (tmp_path / first["sites"].rsplit("/", 1)[-1]).unlink()
-    assert atlas_map.cached_base_data(atlas, frame, footprints, make, tmp_path) == first and calls == [1, 1]
+    assert map_data.cached_base_data(atlas, frame, footprints, make, tmp_path) == first and calls == [1, 1]
     renamed = frame.assign(display_name=frame["display_name"].where(frame.index > 0, "Renamed"))
-    assert atlas_map.data_key(atlas, renamed, footprints) != atlas_map.data_key(atlas, frame, footprints)
+    assert map_data.data_key(atlas, renamed, footprints) != map_data.data_key(atlas, frame, footprints)

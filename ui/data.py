@@ -10,9 +10,9 @@ import streamlit as st
 
 from geo.atlas import Atlas, open_atlas
 from geo.geocode.bundled_cache import cached_bundled_sites
-from geo.present import atlas_map
 from geo.present import filters as flt
 from geo.present import folium_map as mapping
+from geo.present import map_data
 from geo.present.age import AGE_COLUMNS, OLDER_SHARE, with_age_columns
 from geo.present.coverage import england_population, union_population
 from geo.present.hospitals import hospital_sites
@@ -53,19 +53,21 @@ def choropleth(key: str) -> tuple[dict, list[float]]:
 def map_urls() -> dict[str, str]:
     """Land, place labels and every bundled footprint as data files for the map (written once per server)."""
     frame, footprints = sites()
-    return atlas_map.cached_base_data(atlas(), frame, footprints, site_geometries)
+    return map_data.cached_base_data(atlas(), frame, footprints, site_geometries)
 
 
 @st.cache_resource(show_spinner=False)
 def outline_url(key: str) -> str:
-    """A reference layer's borders as a data file for the map."""
-    return atlas_map.publish_outline(atlas(), key)
+    """A reference layer's borders (:func:`outline`) as a data file for the live map."""
+    return map_data.publish(f"outline_{key}", outline(key))
 
 
 @st.cache_resource(show_spinner=False)
 def shading(key: str) -> tuple[str, list[float]]:
-    """A layer's areas filled by population, as a data file for the map, and its class breaks."""
-    return atlas_map.publish_shading(atlas(), key)
+    """A layer's areas filled by population (:func:`choropleth`) as a data file for the live map, and its
+    class breaks."""
+    areas, breaks = choropleth(key)
+    return map_data.publish(f"shade_{key}", areas), breaks
 
 
 @st.cache_resource(show_spinner=False)

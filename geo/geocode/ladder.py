@@ -20,7 +20,7 @@ import pandas as pd
 import shapely
 
 from geo.atlas import Atlas
-from geo.geocode import steps
+from geo.geocode import row_steps, steps
 from geo.geocode.footprint import OUTPUT_COLUMNS, Footprints
 from geo.geocode.gazetteer import Gazetteer
 from geo.geocode.match import Match, blank
@@ -67,22 +67,22 @@ class Geocoder:
     def _resolve(self, site_name: str, lead: str = "", areas: str = "", postcode: str = "",
                  lat: str = "", lon: str = "") -> Match:
         if areas:
-            return steps.explicit_areas(self, areas)
-        found = steps.hospital_network(self, site_name, lead) if site_name and lead else None
-        if found is None and site_name and lead and steps.NETWORK_WORDS.search(normalise(site_name)):
-            found = steps.partner_ccgs(self, lead)
+            return row_steps.explicit_areas(self, areas)
+        found = row_steps.hospital_network(self, site_name, lead) if site_name and lead else None
+        if found is None and site_name and lead and row_steps.NETWORK_WORDS.search(normalise(site_name)):
+            found = row_steps.partner_ccgs(self, lead)
         named = self.read_name(site_name) if found is None and site_name else None
         if named is not None and named.matched:
             return named
         if found is None and lead:  # the partners may say what the name cannot
-            found = steps.partner_ccgs(self, lead)
+            found = row_steps.partner_ccgs(self, lead)
         if found is None and lead:
-            found = steps.lead_reading(self, site_name, lead, self.read_name(lead))
+            found = row_steps.lead_reading(self, site_name, lead, self.read_name(lead))
         if found is not None and found.matched:
             return found
         found = named or found
         if found is None and (postcode or (lat and lon)):
-            found = steps.location(self, postcode, lat, lon)
+            found = row_steps.location(self, postcode, lat, lon)
         if found is None and site_name:
             found = steps.town(self, site_name)
         return found or steps.fuzzy(self, site_name or lead)

@@ -3,10 +3,11 @@
 Why: rebuilding and re-sending the whole folium map on every filter change made the map remount,
 flicker and lose its zoom, and cost most of a rerun. Here the heavy data (England's land, place
 labels, every bundled footprint, reference outlines and population shading) is written once per
-server as content-hashed JSON files under the app's static folder, which the browser fetches (and
-caches) when a layer is first shown. The base map's script is a few kilobytes and the same on every
-run, so streamlit-folium keeps it mounted; each run sends only a state, a few hundred bytes naming
-the footprints to show, the outlines, the shading and the legend, through ``feature_group_to_add``.
+server as content-hashed JSON files under the app's static folder (:mod:`geo.present.map_data`),
+which the browser fetches (and caches) when a layer is first shown. The base map's script is a few
+kilobytes and the same on every run, so streamlit-folium keeps it mounted; each run sends only a
+state, a few hundred bytes naming the footprints to show, the outlines, the shading and the legend,
+through ``feature_group_to_add``.
 
 Extra layers that belong to one session (an uploaded list's footprints, or points such as
 hospitals) are ordinary folium feature groups passed beside the state: see :func:`footprint_overlay`
@@ -15,35 +16,18 @@ and :func:`point_overlay`. Every text from data is escaped in Python before it r
 
 from __future__ import annotations
 
-import hashlib
 import html
-import json
-import os
-from collections.abc import Callable, Iterable, Mapping
-from pathlib import Path
+from collections.abc import Iterable, Mapping
 
 import folium
 import pandas as pd
-import shapely
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from geo.atlas import Atlas
-from geo.config import LOCAL_CSS, LOCAL_JS, PROJECT_ROOT
-from geo.present.folium_map import (
-    ENGLAND_BOUNDS,
-    FOOTPRINT_CLASS,
-    MAP_ATTRIBUTION,
-    choropleth_geojson,
-    legend_html,
-    outline_geojson,
-    site_properties,
-)
-from geo.present.labels import place_labels
+from geo.config import LOCAL_CSS, LOCAL_JS
+from geo.present.folium_map import ENGLAND_BOUNDS, FOOTPRINT_CLASS, MAP_ATTRIBUTION, legend_html, site_properties
 from geo.present.palette import COAST_COLOUR, LABEL_COLOUR, LAND_COLOUR, OTHER_COLOUR, OUTLINE_COLOURS, SEA_COLOUR
 
-DATA_DIR = PROJECT_ROOT / "static" / "atlas"
-URL_PREFIX = "app/static/atlas"
 #: Reference layers the page can switch on (outlines) and shade by (population), in menu order.
 OUTLINE_KEYS = ("nhs_region", "ccg", "lad")
 SHADE_KEYS = ("ccg", "lad", "utla", "nhs_local_office")
@@ -250,108 +234,6 @@ if (window.atlas) { window.atlas.apply({{ this.state|tojson }}); }
         self.state = state
 
 
-def publish(name: str, data: object, directory: Path = DATA_DIR) -> str:
-    """Write ``data`` as compact JSON under a content-hashed name (once); return its URL path.
-
-    The name changes whenever the content does, so browsers may cache the files for good.
-    """
-    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
-    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
-    filename = f"{name}.{digest}.json"
-    path = directory / filename
-    if not path.is_file():
-        directory.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.part")
-        partial.write_text(text, encoding="utf-8")
-        partial.replace(path)
-    return f"{URL_PREFIX}/{filename}"
-
-
-def sites_geojson(frame: pd.DataFrame, geometries: Mapping[object, dict], key: str = "site_id") -> dict:
-    """Footprints with their escaped tooltip properties, biggest first (small ones drawn on top)."""
-    features = []
-    for row in frame[frame[key].isin(list(geometries))].to_dict("records"):
-        geometry = geometries[row[key]]
-        area = float(shapely.from_geojson(json.dumps(geometry)).area)
-        features.append((area, {"type": "Feature", "geometry": geometry, "properties": site_properties(row, key)}))
-    features.sort(key=lambda pair: -pair[0])
-    return {"type": "FeatureCollection", "features": [f for _, f in features]}
-
-
-def land_geojson(atlas: Atlas) -> dict:
-    """England's land as one light layer (the NHS regions' display polygons, no properties)."""
-    display = atlas.layer("nhs_region", display=True)
-    return {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {}, "geometry": json.loads(shapely.to_geojson(g))}
-        for g in display.geometry.to_numpy()]}
-
-
-def publish_base_data(atlas: Atlas, directory: Path = DATA_DIR) -> dict[str, str]:
-    """Land and place labels: what every map shows whatever the filters."""
-    return {"land": publish("land", land_geojson(atlas), directory),
-            "labels": publish("labels", place_labels(atlas), directory)}
-
-
-def publish_sites(frame: pd.DataFrame, geometries: Mapping[object, dict], key: str = "site_id",
-                  directory: Path = DATA_DIR) -> str:
-    """Every footprint the map may show (filters pick among them in the browser)."""
-    return publish("sites", sites_geojson(frame, geometries, key), directory)
-
-
-#: Modules whose output the map's data files are; editing one of them invalidates the index below.
-_SOURCES = ("geography.py", "present/folium_map.py", "present/palette.py", "present/atlas_map.py", "present/labels.py")
-INDEX_FILE = "present/map_data_index.json"
-
-
-def data_key(atlas: Atlas, frame: pd.DataFrame, footprints: Mapping[str, Iterable[str]]) -> str:
-    """A digest of everything the map's base data files are made from: the built cache, the sites
-    (their footprints and tooltip fields) and the code that draws them."""
-    digest = hashlib.sha256((atlas.cache / "manifest.json").read_bytes())
-    here = Path(__file__).resolve().parent.parent
-    for name in _SOURCES:
-        digest.update((here / name).read_bytes())
-    fields = [c for c in ("site_id", "display_name", "site_name", "care_model", "nhs_regions", "region_inferred",
-                          "population") if c in frame]
-    digest.update(frame[fields].astype(str).to_json(orient="values").encode())
-    for site_id in sorted(footprints):
-        digest.update(f"{site_id}:{','.join(sorted(footprints[site_id]))};".encode())
-    return digest.hexdigest()[:24]
-
-
-def cached_base_data(atlas: Atlas, frame: pd.DataFrame, footprints: Mapping[str, Iterable[str]],
-                     geometries: Callable[[], Mapping[object, dict]], directory: Path = DATA_DIR) -> dict[str, str]:
-    """URLs of the land, labels and sites files, made once per build and site list, not once per server.
-
-    A cold server otherwise spends a second or more loading LSOA polygons and simplifying footprints
-    before it can draw the first map; an index in the build cache remembers the files already written
-    (``geometries`` is only called when they must be made again).
-    """
-    key = data_key(atlas, frame, footprints)
-    index_path = atlas.cache / INDEX_FILE
-    try:
-        index = json.loads(index_path.read_text())
-    except (OSError, ValueError):
-        index = {}
-    urls = index.get(key)
-    if urls and all((directory / url.rsplit("/", 1)[-1]).is_file() for url in urls.values()):
-        return dict(urls)
-    urls = publish_base_data(atlas, directory) | {"sites": publish_sites(frame, geometries(), "site_id", directory)}
-    index_path.parent.mkdir(parents=True, exist_ok=True)
-    partial = index_path.with_suffix(f".{os.getpid()}.part")
-    partial.write_text(json.dumps({key: urls}))
-    partial.replace(index_path)
-    return urls
-
-
-def publish_outline(atlas: Atlas, key: str, directory: Path = DATA_DIR) -> str:
-    return publish(f"outline_{key}", outline_geojson(atlas, key), directory)
-
-
-def publish_shading(atlas: Atlas, key: str, directory: Path = DATA_DIR) -> tuple[str, list[float]]:
-    data, breaks = choropleth_geojson(atlas, key)
-    return publish(f"shade_{key}", data, directory), breaks
-
-
 def base_map(
     urls: Mapping[str, str],
     asset_base: str = "/",
@@ -397,8 +279,8 @@ def map_state(
 
     ``fit``: a filtered view, which the map fits to when it has just opened (a shared link).
 
-    ``outlines`` maps a layer key to its data URL (:func:`publish_outline`); ``shade`` is
-    ``(key, url, breaks, label)`` (:func:`publish_shading`). URLs are relative to the app's base.
+    ``outlines`` maps a layer key to its data URL (:func:`geo.present.map_data.publish`); ``shade`` is
+    ``(key, url, breaks, label)``. URLs are relative to the app's base.
     """
     outlines = {k: v for k, v in (outlines or {}).items() if k in OUTLINE_KEYS}
     urls = {f"outline_{k}": v for k, v in outlines.items()}

@@ -234,48 +234,14 @@ def build_map(
     drawn footprints. ``asset_base`` is the app's URL path, where ``app/static`` is served.
     ``extra_layers`` (e.g. hospital points) go on top, before the layer control that lists them.
     """
-    m = folium.Map(location=[52.8, -1.6], zoom_start=6, tiles=None, control_scale=True, prefer_canvas=False)
-    base = asset_base.rstrip("/") + "/"
-    m.default_js = [(name, base + url) for name, url in LOCAL_JS]
-    m.default_css = [(name, base + url) for name, url in LOCAL_CSS]
-    m.get_root().header.add_child(Element(_STYLE), name="atlas_style")
-    if tiles:
-        folium.TileLayer(tiles, attr=tiles_attr, name="Basemap", control=True).add_to(m)
+    m = _empty_map(tiles, tiles_attr, asset_base)
     if choropleth is not None:
-        label, data, breaks = choropleth
-        folium.GeoJson(
-            data, name=f"Population by {label}", className=CHOROPLETH_CLASS,
-            style_function=lambda f: {"fillColor": f["properties"]["fill"], "fillOpacity": 0.7,
-                                      "color": "#ffffff", "weight": 0.5},
-            tooltip=folium.GeoJsonTooltip(["name", "population"], aliases=["Area", "Population (mid-2015)"]),
-        ).add_to(m)
-    for layer_key, data in (outlines or {}).items():
-        colour = OUTLINE_COLOURS.get(layer_key, "#444444")
-        heavy = layer_key == "nhs_region"
-        folium.GeoJson(
-            data, name=OUTLINE_LABELS.get(layer_key, layer_key), interactive=False,
-            show=layer_key not in set(hidden_outlines),
-            style_function=lambda _f, c=colour, h=heavy: {"color": c, "weight": 2.2 if h else 0.8,
-                                                          "opacity": 0.9 if h else 0.7, "fill": False},
-        ).add_to(m)
+        _add_choropleth(m, choropleth[0], choropleth[1])
+    _add_outlines(m, outlines or {}, set(hidden_outlines))
+    collection = footprint_collection(sites, geometries, key)
+    if collection["features"]:
+        _add_footprints(m, collection)
     drawn = sites[sites[key].isin(list(geometries))]
-    features = []
-    for row in drawn.to_dict("records"):
-        geometry = geometries[row[key]]
-        features.append((_geometry_area(geometry), {"type": "Feature", "geometry": geometry,
-                                                    "properties": site_properties(row, key)}))
-    features.sort(key=lambda pair: -pair[0])  # small footprints last, so they sit on top and stay clickable
-    collection = {"type": "FeatureCollection", "features": [f for _, f in features]}
-    if features:
-        folium.GeoJson(
-            collection, name="Site footprints", className=FOOTPRINT_CLASS,
-            style_function=lambda f: {"fillColor": f["properties"]["colour"], "fillOpacity": 0.6,
-                                      "color": "#333333", "weight": 1},
-            highlight_function=lambda _f: {"weight": 3, "fillOpacity": 0.8},
-            tooltip=folium.GeoJsonTooltip(["name", "model", "region", "population"],
-                                          aliases=["Site", "Care model", "NHS region", "Population covered"],
-                                          sticky=True),
-        ).add_to(m)
     models = [r.get("care_model") if isinstance(r.get("care_model"), str) else OTHER_LABEL
               for r in drawn.to_dict("records")]
     breaks = choropleth[2] if choropleth is not None else None
@@ -283,8 +249,71 @@ def build_map(
     for layer in extra_layers:
         layer.add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
-    m.fit_bounds(geometry_bounds(f["geometry"] for _, f in features))
+    m.fit_bounds(geometry_bounds(f["geometry"] for f in collection["features"]))
     return m
+
+
+def _empty_map(tiles: str | None, tiles_attr: str | None, asset_base: str) -> folium.Map:
+    """England, the app's own Leaflet and styles, and basemap tiles only when asked for."""
+    m = folium.Map(location=[52.8, -1.6], zoom_start=6, tiles=None, control_scale=True, prefer_canvas=False)
+    base = asset_base.rstrip("/") + "/"
+    m.default_js = [(name, base + url) for name, url in LOCAL_JS]
+    m.default_css = [(name, base + url) for name, url in LOCAL_CSS]
+    m.get_root().header.add_child(Element(_STYLE), name="atlas_style")
+    if tiles:
+        folium.TileLayer(tiles, attr=tiles_attr, name="Basemap", control=True).add_to(m)
+    return m
+
+
+def _add_choropleth(m: folium.Map, label: str, data: dict) -> None:
+    """Areas filled by population class (:func:`choropleth_geojson`), with a tooltip."""
+    folium.GeoJson(
+        data, name=f"Population by {label}", className=CHOROPLETH_CLASS,
+        style_function=lambda f: {"fillColor": f["properties"]["fill"], "fillOpacity": 0.7,
+                                  "color": "#ffffff", "weight": 0.5},
+        tooltip=folium.GeoJsonTooltip(["name", "population"], aliases=["Area", "Population (mid-2015)"]),
+    ).add_to(m)
+
+
+def _add_outlines(m: folium.Map, outlines: Mapping[str, dict], hidden: set[str]) -> None:
+    """Reference borders, regions drawn heavier; the ``hidden`` ones start switched off."""
+    for layer_key, data in outlines.items():
+        colour = OUTLINE_COLOURS.get(layer_key, "#444444")
+        heavy = layer_key == "nhs_region"
+        folium.GeoJson(
+            data, name=OUTLINE_LABELS.get(layer_key, layer_key), interactive=False,
+            show=layer_key not in hidden,
+            style_function=lambda _f, c=colour, h=heavy: {"color": c, "weight": 2.2 if h else 0.8,
+                                                          "opacity": 0.9 if h else 0.7, "fill": False},
+        ).add_to(m)
+
+
+def footprint_collection(sites: pd.DataFrame, geometries: Mapping[object, dict], key: str = "site_id") -> dict:
+    """The sites' footprints with their escaped tooltip properties, biggest first.
+
+    Small footprints come last, so they are drawn on top and stay clickable. Sites without a
+    geometry are left out.
+    """
+    features = []
+    for row in sites[sites[key].isin(list(geometries))].to_dict("records"):
+        geometry = geometries[row[key]]
+        features.append((_geometry_area(geometry), {"type": "Feature", "geometry": geometry,
+                                                    "properties": site_properties(row, key)}))
+    features.sort(key=lambda pair: -pair[0])
+    return {"type": "FeatureCollection", "features": [f for _, f in features]}
+
+
+def _add_footprints(m: folium.Map, collection: dict) -> None:
+    """The footprints filled by care model, highlighted under the pointer, with a sticky tooltip."""
+    folium.GeoJson(
+        collection, name="Site footprints", className=FOOTPRINT_CLASS,
+        style_function=lambda f: {"fillColor": f["properties"]["colour"], "fillOpacity": 0.6,
+                                  "color": "#333333", "weight": 1},
+        highlight_function=lambda _f: {"weight": 3, "fillOpacity": 0.8},
+        tooltip=folium.GeoJsonTooltip(["name", "model", "region", "population"],
+                                      aliases=["Site", "Care model", "NHS region", "Population covered"],
+                                      sticky=True),
+    ).add_to(m)
 
 
 def map_html(m: folium.Map) -> str:

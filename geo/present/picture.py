@@ -84,38 +84,11 @@ def render(
     drawn = frame[frame[key].isin(list(geometries))]
     shapes = _bng(geometries[k] for k in drawn[key])
     models = [m if isinstance(m, str) else "" for m in drawn.get("care_model", pd.Series([""] * len(drawn)))]
-    order = sorted(range(len(shapes)), key=lambda i: -shapes[i].area)  # small footprints on top
 
     with matplotlib.rc_context({"svg.fonttype": "none", "font.family": "DejaVu Sans"}):
         fig = Figure(figsize=SIZE_IN, dpi=DPI, facecolor="white")
         FigureCanvasAgg(fig)
-        ax = fig.add_axes((0.005, 0.01, 0.575, 0.98))
-        ax.set_facecolor(SEA_COLOUR)
-        gpd.GeoSeries(_bng(land), crs=BNG).plot(ax=ax, facecolor=LAND_COLOUR, edgecolor=COAST_COLOUR, linewidth=0.6,
-                                                 zorder=1)
-        if shapes:
-            gpd.GeoSeries([shapes[i] for i in order], crs=BNG).plot(
-                ax=ax, facecolor=[care_model_colour(models[i]) for i in order], edgecolor="#333333",
-                linewidth=0.5, alpha=0.75, zorder=2)
-        shown = [lab for lab in labels if lab["min_zoom"] <= LABEL_ZOOM]
-        if shown:
-            points = gpd.GeoSeries(gpd.points_from_xy([lab["lon"] for lab in shown], [lab["lat"] for lab in shown]),
-                                   crs=WGS84).to_crs(BNG)
-            for lab, point in zip(shown, points):
-                ax.text(point.x, point.y, _unescape(lab["name"]), ha="center", va="center", fontsize=7.5,
-                        color=LABEL_COLOUR, fontweight="bold", zorder=5,
-                        path_effects=[_halo()])
-        ax.set_xlim(EXTENT[0], EXTENT[2])
-        ax.set_ylim(EXTENT[1], EXTENT[3])
-        ax.set_aspect("equal")
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.set_xlabel("")
-        ax.set_ylabel("")
-        for spine in ax.spines.values():
-            spine.set_edgecolor("#999999")
-        _scale_bar(ax)
-
+        _draw_map(fig.add_axes((0.005, 0.01, 0.575, 0.98)), land, shapes, models, labels)
         x = 0.61
         fig.text(x, 0.95, textwrap.fill(title, 34), fontsize=19, fontweight="bold", va="top", color="#111111")
         count = f"{len(drawn)} footprints drawn of {len(frame)} sites shown"
@@ -124,22 +97,69 @@ def render(
         words = "; ".join(filters_words) if filters_words else "none (all sites)"
         fig.text(x, 0.80, count, fontsize=10.5, va="top", color="#333333")
         fig.text(x, 0.765, textwrap.fill(f"Filters: {words}", 62), fontsize=10.5, va="top", color="#333333")
-        present = list(dict.fromkeys(models))
-        handles = [Patch(facecolor=colour, edgecolor="#333333", alpha=0.75, label=model)
-                   for model, colour in CARE_MODEL_COLOURS.items() if model in present]
-        if any(m not in CARE_MODEL_COLOURS for m in present):
-            handles.append(Patch(facecolor=OTHER_COLOUR, edgecolor="#333333", alpha=0.75, label=OTHER_LABEL))
-        if handles:
-            fig.legend(handles=handles, title="Care model", loc="upper left", bbox_to_anchor=(x - 0.005, 0.69),
-                       frameon=False, fontsize=10.5, title_fontsize=11, alignment="left")
-        fig.text(x, 0.335, "Footprints are sets of 2011 LSOAs on the 2015 CCG and local authority geography;\n"
-                 f"outlines simplified (about 250 m). Made {today.isoformat()} with the NHS integration atlas.",
-                 fontsize=8.5, va="top", color="#444444", linespacing=1.4)
-        lines = [textwrap.fill(line, 100) for line in attribution]
-        fig.text(x, 0.265, "\n".join(lines), fontsize=6.5, va="top", color="#444444", linespacing=1.35)
+        _legend(fig, x, models)
+        _notes(fig, x, today, attribution)
         out = io.BytesIO()
         fig.savefig(out, format=fmt, dpi=DPI, facecolor="white", metadata=_metadata(fmt, title))
     return out.getvalue()
+
+
+def _draw_map(ax, land: Sequence[dict], shapes: list[shapely.Geometry], models: list[str],
+              labels: Sequence[dict]) -> None:
+    """England's land on the sea, the footprints by care model (small ones on top), labels, a scale bar."""
+    ax.set_facecolor(SEA_COLOUR)
+    gpd.GeoSeries(_bng(land), crs=BNG).plot(ax=ax, facecolor=LAND_COLOUR, edgecolor=COAST_COLOUR, linewidth=0.6,
+                                             zorder=1)
+    order = sorted(range(len(shapes)), key=lambda i: -shapes[i].area)  # small footprints on top
+    if shapes:
+        gpd.GeoSeries([shapes[i] for i in order], crs=BNG).plot(
+            ax=ax, facecolor=[care_model_colour(models[i]) for i in order], edgecolor="#333333",
+            linewidth=0.5, alpha=0.75, zorder=2)
+    _draw_labels(ax, labels)
+    ax.set_xlim(EXTENT[0], EXTENT[2])
+    ax.set_ylim(EXTENT[1], EXTENT[3])
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    for spine in ax.spines.values():
+        spine.set_edgecolor("#999999")
+    _scale_bar(ax)
+
+
+def _draw_labels(ax, labels: Sequence[dict]) -> None:
+    """The place names the live map shows at :data:`LABEL_ZOOM`, white-haloed like the map's."""
+    shown = [lab for lab in labels if lab["min_zoom"] <= LABEL_ZOOM]
+    if not shown:
+        return
+    points = gpd.GeoSeries(gpd.points_from_xy([lab["lon"] for lab in shown], [lab["lat"] for lab in shown]),
+                           crs=WGS84).to_crs(BNG)
+    for lab, point in zip(shown, points):
+        ax.text(point.x, point.y, _unescape(lab["name"]), ha="center", va="center", fontsize=7.5,
+                color=LABEL_COLOUR, fontweight="bold", zorder=5,
+                path_effects=[_halo()])
+
+
+def _legend(fig: Figure, x: float, models: list[str]) -> None:
+    """One swatch per care model drawn, in the palette's order, then "other" if any."""
+    present = list(dict.fromkeys(models))
+    handles = [Patch(facecolor=colour, edgecolor="#333333", alpha=0.75, label=model)
+               for model, colour in CARE_MODEL_COLOURS.items() if model in present]
+    if any(m not in CARE_MODEL_COLOURS for m in present):
+        handles.append(Patch(facecolor=OTHER_COLOUR, edgecolor="#333333", alpha=0.75, label=OTHER_LABEL))
+    if handles:
+        fig.legend(handles=handles, title="Care model", loc="upper left", bbox_to_anchor=(x - 0.005, 0.69),
+                   frameon=False, fontsize=10.5, title_fontsize=11, alignment="left")
+
+
+def _notes(fig: Figure, x: float, today: dt.date, attribution: Sequence[str]) -> None:
+    """What the footprints are, when and with what the picture was made, and the sources' attribution."""
+    fig.text(x, 0.335, "Footprints are sets of 2011 LSOAs on the 2015 CCG and local authority geography;\n"
+             f"outlines simplified (about 250 m). Made {today.isoformat()} with the NHS integration atlas.",
+             fontsize=8.5, va="top", color="#444444", linespacing=1.4)
+    lines = [textwrap.fill(line, 100) for line in attribution]
+    fig.text(x, 0.265, "\n".join(lines), fontsize=6.5, va="top", color="#444444", linespacing=1.35)
 
 
 def _metadata(fmt: str, title: str) -> dict:

@@ -1,0 +1,162 @@
+"""The rungs that read a row's other columns: explicit areas, coordinates and postcodes, partners.
+
+A site's name is read by :mod:`geo.geocode.steps`; these read what else a row gives. The
+``areas`` column states a footprint outright; coordinates and postcodes place it; the lead
+organisation's partners make a hospital network (the hospitals of member trusts) or a group of
+CCGs (a system resilience group or urgent care network).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import geopandas as gpd
+import shapely
+
+from geo.geocode.gazetteer import TARGET_KINDS, Entry
+from geo.geocode.match import AMBIGUOUS, MATCHED, NO_AREA_METHOD, UNMATCHED, Match, blank
+from geo.geocode.normalise import fold, normalise, strip_generic
+from geo.geocode.steps import CCG_TEXT, CCG_WORDS, COUNCIL_WORDS, compound, name_keys
+
+if TYPE_CHECKING:
+    from geo.geocode.ladder import Geocoder
+
+
+def explicit_areas(ladder: Geocoder, areas: str) -> Match:
+    """The ``areas`` column: typed codes (``lad:E08000015``), bare codes or known names, ';'-separated;
+    ``none`` marks a national or specialist network with no area footprint."""
+    gaz = ladder.gaz
+    if str(areas).strip().lower() == "none":
+        return no_area(ladder)
+    entries, unknown = [], []
+    for item in (a.strip() for a in str(areas).split(";")):
+        if not item:
+            continue
+        kind, _, code = item.partition(":")
+        entry = gaz.codes.get(code.upper() if kind in TARGET_KINDS else item.upper())
+        if entry is None:
+            match = ladder.read_known(item)
+            if match and match.matched:
+                entries += match.entries
+                continue
+            unknown.append(item)
+        else:
+            entries.append(entry)
+    if unknown:
+        return Match(AMBIGUOUS if entries else UNMATCHED, "explicit areas", 0.0, [], unknown,
+                     f"unknown codes or names in areas: {'; '.join(unknown)}")
+    return Match(MATCHED, "explicit areas", 100.0, entries, [gaz.label(e) for e in entries])
+
+
+def location(ladder: Geocoder, postcode: str, lat: str, lon: str) -> Match | None:
+    """Coordinates, or a postcode in the organisation register: the CCG within the district there."""
+    if not blank(lat) and not blank(lon):
+        try:
+            lat_f, lon_f = float(lat), float(lon)
+        except ValueError:
+            return None
+        if -90 <= lat_f <= 90 and -180 <= lon_f <= 180:
+            point = gpd.GeoSeries(gpd.points_from_xy([lon_f], [lat_f]), crs="EPSG:4326").to_crs(27700)[0]
+            return _point(ladder, point.x, point.y)
+    if not blank(postcode):
+        reg = ladder.atlas.register
+        hit = reg[(reg["postcode"].str.replace(" ", "") == str(postcode).replace(" ", "").upper()) & reg["x"].notna()]
+        if len(hit):
+            match = _point(ladder, float(hit.iloc[0]["x"]), float(hit.iloc[0]["y"]))
+            return replace(match, method="postcode (organisation register)") if match else None
+    return None
+
+
+def _point(ladder: Geocoder, x: float, y: float) -> Match | None:
+    geoms, tree = ladder.lsoa_index
+    hits = tree.query(shapely.Point(x, y), predicate="within")
+    if len(hits) == 0:
+        return None
+    row = ladder.atlas.lsoas.loc[geoms.index[hits[0]]]
+    entry = Entry("point", f"{row['ccg_ods']}|{row['lad_code']}", f"{row['ccg_name']} in {row['lad_name']}")
+    return Match(MATCHED, "coordinates", 90.0, [entry], [entry.label],
+                 "located by coordinates: the footprint is the CCG within the district holding the point")
+
+
+#: Words that make a name a hospital network (a chain, group, alliance...) rather than a place.
+NETWORK_WORDS = re.compile(r"\b(chain|group|alliance|collaboration|collaborative|consortium|network|partnership)\b")
+#: A partner that is an NHS trust by its name, whether or not the register holds it.
+TRUST_NAME = re.compile(r"\b(nhs trust|nhs ft|foundation trust|nhs foundation trust)\b")
+NO_AREA_NOTE = ("a national or specialist network: it has no area footprint of its own, so no population is "
+                "claimed; its member trusts' hospitals are shown as points")
+
+
+def partners(lead: str) -> list[str]:
+    """The ';'-separated partner organisations of a site."""
+    return [p.strip() for p in str(lead).split(";") if p.strip()]
+
+
+def hospital_network(ladder: Geocoder, name: str, lead: str) -> Match | None:
+    """A chain, group, alliance or network of trusts: the cells where its member trusts' hospitals stand.
+
+    Applies when the name says it is a network and every partner is an NHS trust; a partner
+    trust missing from the 2015 register is named in the note and adds nothing.
+    """
+    if not lead or not NETWORK_WORDS.search(normalise(name)):
+        return None
+    gaz = ladder.gaz
+    entries, missing = [], []
+    for partner in partners(lead):
+        if any(w in f" {fold(partner)} " for w in CCG_WORDS + COUNCIL_WORDS):
+            return None
+        found = [e for k in name_keys(partner) for e in gaz.orgs.get(k, []) if e.kind == "trust"]
+        if found:
+            entries.append(found[0])
+        elif TRUST_NAME.search(fold(partner)):
+            missing.append(partner)
+        else:
+            return None
+    if not entries:
+        return None
+    note = "a network of trusts: the footprint is the CCG within the district of each member trust's hospitals"
+    if missing:
+        note += f"; not in the 2015 trust register, so not mapped: {'; '.join(missing)}"
+    return Match(MATCHED, "hospital network (member trusts' hospital sites)", 100.0, entries,
+                 [gaz.label(e) for e in entries], note)
+
+
+def partner_ccgs(ladder: Geocoder, lead: str) -> Match | None:
+    """The CCGs a group's partners name ("Barking and Dagenham CCG; Havering CCG; ..."), when every
+    partner that names CCGs is read: a system resilience group or urgent care network covers them."""
+    named = [p for p in partners(lead) if any(w in f" {fold(p)} " for w in CCG_WORDS)]
+    if not named:
+        return None
+    entries: list[Entry] = []
+    for part in named:
+        text = " ".join(CCG_TEXT.sub(" ", part).split())
+        match = ladder.read_known(text + " CCG")
+        if match is None or not match.matched:
+            match = compound(ladder, text, " CCG")
+        if match is None or not match.matched:
+            return None
+        entries += match.entries
+    return Match(MATCHED, "CCGs named among the partners", 100.0, entries, [ladder.gaz.label(e) for e in entries],
+                 "a group of organisations: the footprint is the CCGs its partners name")
+
+
+def no_area(ladder: Geocoder) -> Match:
+    """A national or specialist network (``areas`` = ``none``): kept, with no area footprint."""
+    return Match(MATCHED, NO_AREA_METHOD, 100.0, [], [], NO_AREA_NOTE)
+
+
+def lead_reading(ladder: Geocoder, name: str, lead: str, found: Match | None) -> Match | None:
+    """The lead organisation's reading, for a name no rule reads. One trust leading a partnership
+    named otherwise ("Frimley Health and Care") is not the partnership's area: ambiguous."""
+    if found is None:
+        return None
+    found = replace(found, method=f"lead organisation: {found.method}")
+    trusts = {e.code for e in found.entries if e.kind == "trust"}
+    if found.matched and len(trusts) == 1 and len(found.entries) == 1 and len(partners(lead)) == 1:
+        own = {strip_generic(normalise(name)), normalise(name)}
+        if not own & set(name_keys(lead)):
+            return Match(AMBIGUOUS, found.method, found.score, [], found.candidates,
+                         "led by one trust, but named otherwise: the trust's hospitals need not be the site's area; "
+                         "give the areas, or the trust's name as the site name")
+    return found
