@@ -302,12 +302,22 @@ class Geocoder:
         return None
 
     def _areas(self, areas: str) -> Match:
-        entries, unknown = [], []
+        # A typed code must be of its kind: lad:12F names a CCG, so it is refused, not read as CCG 12F.
+        # A unitary authority is both district and upper tier; a 2013 CCG code may be a 2015 one too.
+        group = {"ccg": "ccg", "ccg13": "ccg", "lad": "la", "utla": "la", "practice": "practice", "trust": "trust"}
+        named = {"ccg": "a CCG", "ccg13": "a 2013 CCG", "lad": "a district", "utla": "an upper-tier authority",
+                 "practice": "a GP practice", "trust": "an NHS trust"}
+        entries, unknown, wrong = [], [], []
         for item in (a.strip() for a in str(areas).split(";")):
             if not item:
                 continue
             kind, _, code = item.partition(":")
-            entry = self.gaz.codes.get(code.upper() if kind in TARGET_KINDS else item.upper())
+            kind = kind.strip().lower()
+            entry = self.gaz.codes.get(code.strip().upper() if kind in TARGET_KINDS else item.upper())
+            if entry is not None and kind in TARGET_KINDS and group.get(entry.kind) != group[kind]:
+                wrong.append(f"{item} is the code of {named.get(entry.kind, entry.kind)}, not {named[kind]}: "
+                             f"write {entry.kind}:{code.strip()}")
+                continue
             if entry is None:
                 match = self._known(item)
                 if match and match.status == "matched":
@@ -316,9 +326,14 @@ class Geocoder:
                 unknown.append(item)
             else:
                 entries.append(entry)
+        if wrong:
+            return Match("unmatched", "explicit areas", 0.0, [], [], "; ".join(wrong))
         if unknown:
             return Match("ambiguous" if entries else "unmatched", "explicit areas", 0.0, [], unknown,
                          f"unknown codes or names in areas: {'; '.join(unknown)}")
+        if not entries:
+            return _unmatched("areas holds no code or name (only separators): fill it in, e.g. ccg:12F, or "
+                              "leave it empty to geocode the name")
         return Match("matched", "explicit areas", 100.0, entries, [self.gaz.label(e) for e in entries])
 
     def _resolve(self, site_name: str, lead: str = "", areas: str = "", postcode: str = "",

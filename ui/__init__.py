@@ -1,0 +1,1 @@
+"""What the pages share: showing text safely, cached data, the sidebar filters."""
