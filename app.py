@@ -23,9 +23,9 @@ PAGES = [
 navigation = st.navigation(PAGES)
 try:
     common.atlas()
-except FileNotFoundError as missing:  # no built cache: say how to build it rather than show a traceback
-    st.error(f"The geography cache is not built yet: {common.md(missing)}. Run `bash scripts/run.sh` or "
-             "`python -m geo build`, then reload this page.")
+except (FileNotFoundError, common.CacheDamaged) as missing:  # say how to rebuild rather than show a traceback
+    st.error(f"The geography cache cannot be used: {common.md(missing)}. Rebuild it with `bash scripts/run.sh` "
+             "or `python -m geo build`, then reload this page.", icon=":material/error:")
     st.stop()
 common.sidebar_filters()
 navigation.run()

@@ -95,6 +95,35 @@ def cache_problem(raw: Path, cache: Path) -> str | None:
     return None
 
 
+def cache_damage(cache: Path) -> str | None:
+    """Why a cache cannot be read (``None`` when it can), from the cache alone.
+
+    The same checks as :func:`cache_problem` (manifest, build version, SHA-256 of every output)
+    except the raw inputs, so the app can check a cache on a machine that has no raw data.
+    """
+    manifest_path = cache / MANIFEST
+    if not manifest_path.is_file():
+        return f"no built cache in {cache}"
+    try:
+        manifest = json.loads(manifest_path.read_text())
+    except (OSError, ValueError):
+        return f"the cache manifest in {cache} is damaged"
+    if not isinstance(manifest, dict) or manifest.get("build_version") != BUILD_VERSION \
+            or manifest.get("code") != code_fingerprint():
+        return f"the cache in {cache} is from an older build"
+    outputs = manifest.get("outputs")
+    if not isinstance(outputs, dict):
+        return f"the cache manifest in {cache} is damaged"
+    for rel in output_files():
+        path = cache / rel
+        try:
+            if outputs.get(rel) != _sha256(path):
+                return f"cache file {rel} in {cache} is damaged"
+        except OSError:
+            return f"cache file {rel} in {cache} is missing or unreadable"
+    return None
+
+
 def summary(cache: Path) -> dict:
     """The layer summary stored with the last build."""
     return json.loads((cache / MANIFEST).read_text())["summary"]

@@ -6,7 +6,6 @@ widget state into a ``geo.filters.Filters``.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -16,18 +15,33 @@ from streamlit.runtime.pages_manager import PagesManager
 from geo import filters as flt
 from geo import mapping
 from geo.atlas import Atlas, open_atlas
+from geo.build import cache_damage
+from geo.config import cache_dir
 from geo.coverage import england_population, union_population
 from geo.sites import bundled_sites
 from geo.sources import ATTRIBUTION
+from ui.text import as_text
 
 NOTICES = "_url_notices"
 CHECKED = "_url_checked"
 
 
-@st.cache_resource(show_spinner="Opening the geography cache...")
+class CacheDamaged(Exception):
+    """The geography cache is missing, damaged or from an older build; the message says which."""
+
+
+@st.cache_resource(show_spinner="Checking the geography cache...")
 def atlas() -> Atlas:
-    """The built geography (opened once per server)."""
-    return open_atlas()
+    """The built geography, checked against its manifest like ``geo layers`` (opened once per server).
+
+    A failed check raises :class:`CacheDamaged` and is not cached, so the page checks again
+    on reload once the cache is rebuilt.
+    """
+    cache = cache_dir()
+    problem = cache_damage(cache)
+    if problem:
+        raise CacheDamaged(problem)
+    return open_atlas(cache)
 
 
 @st.cache_resource(show_spinner="Geocoding the bundled site lists...")
@@ -175,18 +189,13 @@ def sidebar_filters() -> View:
         st.button("Clear filters", on_click=_reset_filters, disabled=current.filters.is_default())
         st.caption("The filters live in the page address: copy it to share this view.")
     for notice in state.get(NOTICES) or []:
-        st.warning(notice, icon=":material/link_off:")
+        st.warning(as_text(notice), icon=":material/link_off:")
     return current
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
-
-
 def md(text: object) -> str:
-    """Text from data, escaped so markdown and HTML in it show as typed."""
-    if text is None or (isinstance(text, float) and pd.isna(text)) or text is pd.NA:
-        return ""
-    return _MD_SPECIAL.sub(r"\\\1", str(text))
+    """Text from data, a link or a file, shown as typed (see :func:`ui.text.as_text`)."""
+    return as_text(text)
 
 
 def attribution_caption() -> None:

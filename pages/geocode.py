@@ -1,5 +1,6 @@
 """Geocode a list: upload a CSV of sites, geocode it like the bundled lists, review, map and download."""
 
+import hashlib
 from pathlib import PurePath
 
 import pandas as pd
@@ -7,8 +8,9 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import export, mapping
-from geo.csvin import MAX_BYTES, SiteFileError, read_site_csv
-from geo.geocoder import OUTPUT_COLUMNS, Geocoder
+from geo.csvin import MAX_BYTES, MAX_CELL_CHARS, MAX_ROWS, SiteFileError, read_site_csv
+from geo.geocode.batch import CLASH_PREFIX, BatchResult, clash_notice, geocode_in_chunks, output_names
+from geo.geocoder import Geocoder
 from geo.sources import ATTRIBUTION
 from pages import common
 
@@ -20,6 +22,9 @@ TEMPLATE = (
     "My own site,,ccg:12F;lad:E08000015,\r\n"
 )
 ROW_KEY = "row"
+RESULT = "_geocode_result"
+#: Seconds one uploaded list may take; rows not reached come back unmatched with a note.
+BUDGET_S = 60
 
 
 @st.cache_resource(show_spinner="Loading the gazetteer...")
@@ -28,19 +33,33 @@ def geocoder() -> Geocoder:
     return Geocoder(common.atlas())
 
 
-@st.cache_data(show_spinner="Geocoding your list...", max_entries=8)
-def geocode(data: bytes) -> tuple[pd.DataFrame, list[frozenset[str]], dict[int, dict]]:
-    """Read and geocode an uploaded file: rows, footprints and map geometry by row number.
+def geocode(data: bytes) -> tuple[BatchResult, str, dict[int, dict]]:
+    """Read and geocode an uploaded file, in chunks under a progress bar and a time budget.
 
-    Raises SiteFileError with what to fix. A column of the user's that shares a name with a
-    geocoding column is kept, renamed "... (yours)", so nothing uploaded is lost.
+    Raises SiteFileError with what to fix. The result lives in this session only (no server-wide
+    cache), so it is freed when the session ends. The progress bar is updated between chunks:
+    each update is where Streamlit stops a script whose tab was closed or rerun, so work that
+    nobody waits for ends at the next chunk.
     """
+    digest = hashlib.sha256(data).hexdigest()
+    kept = st.session_state.get(RESULT)
+    if kept and kept[0] == digest:
+        return kept[1]
+    st.session_state.pop(RESULT, None)  # free the previous list before reading the next
     frame = read_site_csv(data)
-    clash = {c: f"{c} (yours)" for c in frame.columns if c in OUTPUT_COLUMNS or c == ROW_KEY}
-    result, sets = geocoder().geocode_frame(frame.rename(columns=clash))
-    result.insert(0, ROW_KEY, range(1, len(result) + 1))
-    footprints = {int(r): s for r, s in zip(result[ROW_KEY], sets, strict=True) if s}
-    return result, sets, mapping.footprint_geometries(common.atlas(), footprints)
+    bar = st.progress(0.0, text=f"Geocoding {len(frame):,} rows...")
+
+    def progress(done: int, total: int) -> None:
+        bar.progress(done / total if total else 1.0, text=f"Geocoded {done:,} of {total:,} rows")
+
+    result = geocode_in_chunks(geocoder(), frame, budget_s=BUDGET_S, progress=progress)
+    bar.empty()
+    row = output_names(result.frame.columns, [ROW_KEY])[ROW_KEY]
+    result.frame.insert(0, row, range(1, len(result.frame) + 1))
+    footprints = {i + 1: s for i, s in enumerate(result.sets) if s}
+    value = (result, row, mapping.footprint_geometries(common.atlas(), footprints))
+    st.session_state[RESULT] = (digest, value)
+    return value
 
 
 common.ensure_app()
@@ -50,9 +69,12 @@ st.markdown(
     "name, as printed). Optional columns help: `lead_organisation`, `areas` (codes such as `ccg:12F` or "
     "`lad:E08000015`, separated by `;`), `postcode`, `lat` and `lon`. Any other columns are kept as they are. "
     "The sites are geocoded with the same geocoder as the bundled lists; every row of your file comes back, "
-    "in order, with the geocoding columns added. Nothing is stored: the file stays in this session. "
+    "in order, with the geocoding columns added (where your file already has a column of the same name, the "
+    f"geocoder's is called `{CLASH_PREFIX}...`). Nothing is stored: the file stays in this session. "
     "(The sidebar filters apply to the bundled sites, not to your list.)"
 )
+st.caption(f"Limits: {MAX_BYTES // 1_000_000} MB, {MAX_ROWS:,} rows and {MAX_CELL_CHARS:,} characters per cell; "
+           f"geocoding stops after {BUDGET_S} s (rows not reached are kept, marked unmatched).")
 st.download_button("Download a template CSV", TEMPLATE.encode("utf-8"), file_name="site-list-template.csv",
                    mime="text/csv", icon=":material/description:", on_click="ignore")
 upload = st.file_uploader(f"Your site list (CSV, up to {MAX_BYTES // 1_000_000} MB)", key="geocode_upload",
@@ -61,12 +83,18 @@ if upload is None:
     st.stop()
 
 try:
-    result, sets, geometries = geocode(upload.getvalue())
+    batch, row_column, geometries = geocode(upload.getvalue())
 except SiteFileError as problem:
     st.error(f"Could not read {common.md(upload.name)}: {common.md(problem)}.", icon=":material/error:")
     st.stop()
+result, sets, names = batch.frame, batch.sets, batch.names | {ROW_KEY: row_column}
+if batch.renamed:
+    st.info(common.md(clash_notice(batch.renamed).capitalize() + "."), icon=":material/info:")
+if batch.stopped:
+    st.warning(common.md(f"{len(result) - batch.done:,} rows were {batch.stopped}"),
+               icon=":material/timer:")
 
-counts = result["status"].value_counts()
+counts = batch.column("status").value_counts()
 cols = st.columns(4)
 cols[0].metric("Rows", len(result))
 for col, status in zip(cols[1:], ("matched", "ambiguous", "unmatched"), strict=True):
@@ -79,14 +107,15 @@ shown = ["row", "site_name", "status", "method", "score", "footprint_level", "cc
          "nhs_regions", "population", "note"]
 config = {"population": st.column_config.NumberColumn("population", format="localized"),
           "score": st.column_config.NumberColumn("score", format="%.0f")}
+config = {names.get(k, k): v for k, v in config.items()}
 for status, title, extra in (("matched", "Matched", []), ("ambiguous", "Ambiguous: pick from the candidates",
                                                           ["candidates"]),
                              ("unmatched", "Not matched", ["candidates"])):
-    part = result[result["status"] == status]
+    part = result[batch.column("status") == status]
     if part.empty:
         continue
     st.subheader(f"{title} ({len(part)})")
-    columns = [c for c in shown + extra if c in part]
+    columns = list(dict.fromkeys(names.get(c, c) for c in shown + extra if names.get(c, c) in part))
     st.dataframe(part[columns], hide_index=True, width="stretch", column_config=config, key=f"geocode_{status}")
 if counts.get("ambiguous", 0) or counts.get("unmatched", 0):
     st.caption("To settle a row, add an `areas` value (for example `ccg:12F`), a postcode, or a fuller name, "
@@ -109,7 +138,10 @@ right.download_button(f"Download all {len(result)} rows with footprints (GeoJSON
                       icon=":material/download:", key="geocode_geojson", on_click="ignore")
 
 st.subheader("On the map")
-mapped = result.assign(display_name=result["site_name"])
+mapped = pd.DataFrame({ROW_KEY: result[row_column], "display_name": result["site_name"],
+                       "population": batch.column("population"), "nhs_regions": batch.column("nhs_regions")})
+if "care_model" in result:
+    mapped["care_model"] = result["care_model"]
 folium_map = mapping.build_map(mapped, geometries, key=ROW_KEY, asset_base=common.asset_base(),
                                outlines={"nhs_region": common.outline("nhs_region")})
 st_folium(folium_map, key="geocode_map", height=520, use_container_width=True, returned_objects=[])
