@@ -88,8 +88,9 @@ except SiteFileError as problem:
     st.error(f"Could not read {common.md(upload.name)}: {common.md(problem)}.", icon=":material/error:")
     st.stop()
 result, sets, names = batch.frame, batch.sets, batch.names | {ROW_KEY: row_column}
-if batch.renamed:
-    st.info(common.md(clash_notice(batch.renamed).capitalize() + "."), icon=":material/info:")
+renamed = batch.renamed | ({ROW_KEY: row_column} if row_column != ROW_KEY else {})
+if renamed:
+    st.info(common.md(clash_notice(renamed).capitalize() + "."), icon=":material/info:")
 if batch.stopped:
     st.warning(common.md(f"{len(result) - batch.done:,} rows were {batch.stopped}"),
                icon=":material/timer:")

@@ -6,14 +6,22 @@ and headings as markdown (links, images, ``:red[...]`` colours, ``:material/...:
 reference (``[`` as ``&#91;``): markdown shows a reference as the character itself and never
 reads it as syntax, so nothing typed can become a link, an image request or markup, and
 nothing shows stray backslashes (escaping with ``\\`` did, in some places).
+
+GitHub-flavoured "autolinks" are found after references are decoded (a bare
+``https://...``, ``www.`` or ``name@host`` in the text becomes a link), so an invisible
+word joiner (U+2060) goes inside ``://``, after ``www`` and after ``@``: the text reads the
+same and is not a link. Tests compare after removing :data:`JOINER`.
 """
 
 from __future__ import annotations
 
 import math
+import re
 import string
 
+JOINER = "\u2060"
 _PUNCTUATION = {ord(c): f"&#{ord(c)};" for c in string.punctuation}
+_AUTOLINK = re.compile(r"(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)", re.IGNORECASE)
 
 
 def as_text(value: object) -> str:
@@ -27,4 +35,4 @@ def as_text(value: object) -> str:
             return ""
     except ImportError:  # pragma: no cover - pandas is a dependency
         pass
-    return " ".join(str(value).split()).translate(_PUNCTUATION)
+    return _AUTOLINK.sub(JOINER, " ".join(str(value).split())).translate(_PUNCTUATION)
