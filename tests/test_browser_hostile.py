@@ -10,7 +10,6 @@ import time
 from urllib.parse import quote
 
 import pytest
-
 from test_browser import browser, page, server, settle  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
