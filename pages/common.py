@@ -20,6 +20,7 @@ from geo.config import cache_dir
 from geo.coverage import england_population, union_population
 from geo.sites import bundled_sites
 from geo.sources import ATTRIBUTION
+from ui.links import long_link_notice
 from ui.text import as_text
 
 NOTICES = "_url_notices"
@@ -171,6 +172,7 @@ def sidebar_filters() -> View:
         state[NOTICES] = flt.check_query(_query_values(), regions(), bounds).notices
     with st.sidebar:
         st.header("Filters")
+        long_link_notice()  # invisible unless Streamlit ignored the whole link
         st.multiselect("Programme", flt.PROGRAMMES, key=keys["programme"], bind="query-params",
                        placeholder="All programmes", on_change=_clear_notices)
         st.multiselect("Care model", flt.CARE_MODELS, key=keys["care_model"], bind="query-params",

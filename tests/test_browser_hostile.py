@@ -60,3 +60,15 @@ def test_an_upload_with_clashing_columns_keeps_them_and_says_so(page, server, tm
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
     page.get_by_text("geocoded_status").first.wait_for()
     assert "geocoded_status" in alerts_text(page) and "geocoded_row" in alerts_text(page)
+
+
+def test_a_link_streamlit_ignores_whole_gets_a_notice(page, server):  # noqa: F811
+    """Over 1,000 parameters Streamlit drops the whole query; the browser-side check says so."""
+    page.goto(f"{server}/map?programme=Vanguard&" + "&".join(["model=MCP"] * 1005))
+    notice = page.frame_locator('[data-testid="stSidebar"] iframe').locator("#notice")
+    notice.wait_for(state="visible")
+    assert "1,006 parameters" in notice.inner_text() and "no filter" in notice.inner_text()
+    assert page.locator('[data-testid="stSidebar"] iframe').bounding_box()["height"] > 40
+    page.goto(f"{server}/map?programme=Vanguard")
+    settle(page)
+    assert not page.frame_locator('[data-testid="stSidebar"] iframe').locator("#notice").is_visible()

@@ -399,3 +399,12 @@ def test_limits_are_in_the_readme():
 def test_module_imports_without_streamlit():
     code = "import sys; import geo.geocode.batch, geo.csvin, geo.cli; assert 'streamlit' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+
+
+def test_the_long_link_check_uses_streamlits_own_limits():
+    from streamlit.runtime.state import query_params
+
+    from ui import links
+
+    assert links.MAX_FIELDS == query_params.CLIENT_STATE_QUERY_STRING_MAX_FIELDS
+    assert links.MAX_CHARS == query_params.CLIENT_STATE_QUERY_STRING_MAX_LENGTH
