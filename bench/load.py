@@ -13,9 +13,15 @@ with Playwright. In one run it measures:
    10,000) to "Geocode a list" at once and wait for the result; then they close, and the server's
    RSS is printed before, at the peak and once the sessions have ended. Streamlit keeps a closed
    session for ``server.disconnectedSessionTTL`` seconds (default 120) in case the tab reconnects,
-   so the bench waits that long plus a margin (``--settle``) before the last reading.
+   so the bench waits that long plus a margin (``--settle``), opens one more short session (the
+   store drops expired sessions when it next changes) and then takes the last reading.
 
-    .venv/bin/python bench/load.py [--sessions 20] [--uploads 5] [--rows 10000] [--settle 135]
+3. stopping: a ``--stop-rows``-row list (default 50,000) geocoded with its tab open, then one
+   whose tab is closed a second into geocoding: the server CPU used after the close shows
+   whether the work stopped (Streamlit stops a closed session's script at its next element
+   update, which the progress bar provides between chunks).
+
+    .venv/bin/python bench/load.py [--sessions 20] [--uploads 5] [--rows 10000] [--settle 135] [--stop-rows 50000]
 
 The browsers share the machine's cores with the server, so the latencies include the browsers'
 own work; the CPU figures are the server process's only.
@@ -160,6 +166,30 @@ async def upload_session(browser, base: str, path: Path) -> str:
         await context.close()
 
 
+async def closed_early(browser, base: str, path: Path, after_s: float) -> None:
+    """Upload a list and close the tab ``after_s`` seconds later, mid-geocoding."""
+    context = await guarded_context(browser, [])
+    tab = await context.new_page()
+    await tab.goto(f"{base}/geocode")
+    await tab.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+    await tab.get_by_text("Geocoded").first.wait_for(timeout=STEP_TIMEOUT_MS)  # the progress bar is up
+    await asyncio.sleep(after_s)
+    await context.close()
+
+
+async def until_idle(pid: int, limit_s: float = 60.0) -> tuple[float, float]:
+    """Server CPU seconds used, and seconds taken, until it is idle (under 10% of a core for 1 s)."""
+    cpu0, started = cpu_seconds(pid), time.perf_counter()
+    last = cpu0
+    while time.perf_counter() - started < limit_s:
+        await asyncio.sleep(1.0)
+        now = cpu_seconds(pid)
+        if now - last < 0.1:
+            break
+        last = now
+    return cpu_seconds(pid) - cpu0, time.perf_counter() - started
+
+
 def site_list(atlas, rows: int, seed: int) -> str:
     """A varied list: area names, organisation names, near-misses and made-up names."""
     rnd = random.Random(seed)
@@ -192,7 +222,8 @@ def report(run: dict) -> str:
     changes = [r["filter"] for r in ok]
     line = (f"{run['n']:>3} session(s): open map p50 {pct(opens, .5):5.2f} s p95 {pct(opens, .95):5.2f} s | "
             f"filter change p50 {pct(changes, .5):5.2f} s p95 {pct(changes, .95):5.2f} s | errors {len(errors)} | "
-            f"server CPU {run['cpu']:6.2f} s = {run['cpu'] / run['n']:5.2f} s per session | wall {run['wall']:5.1f} s"
+            f"server CPU {run['cpu']:6.2f} s = {run['cpu'] / run['n']:5.2f} s per session | wall {run['wall']:5.1f} s "
+            f"(server busy {run['cpu'] / run['wall']:.0%} of it)"
             f" | server RSS {run['rss']:6.0f} MB") if ok else f"{run['n']} sessions: every session failed"
     return line + "".join(f"\n      error: {e}" for e in sorted(set(errors)))
 
@@ -247,9 +278,29 @@ async def main_async(args) -> None:
                     for _ in range(int(args.settle // 15)):
                         await asyncio.sleep(15)
                     await asyncio.sleep(args.settle % 15)
+                    # Streamlit drops expired sessions when its session store next changes: one more
+                    # short session (as on any server in use) lets it do so.
+                    await map_session(browser, base, total, vanguards)
+                    await asyncio.sleep(3)
                     after = rss_mb(server.pid)
                     print(f"server RSS {args.settle} s after the upload sessions ended: {after:.0f} MB "
                           f"({after - before:+.0f} MB from before the uploads; target within 100 MB)")
+            if args.stop_rows:
+                with tempfile.TemporaryDirectory() as tmp:
+                    path = Path(tmp) / "long.csv"
+                    path.write_text(site_list(atlas, args.stop_rows, seed=99), encoding="utf-8")
+                    cpu0, started = cpu_seconds(server.pid), time.perf_counter()
+                    error = await upload_session(browser, base, path)
+                    full = cpu_seconds(server.pid) - cpu0
+                    print(f"a {args.stop_rows:,}-row list geocoded with its tab open: server CPU {full:.1f} s, "
+                          f"{time.perf_counter() - started:.1f} s{', error: ' + error if error else ''}")
+                    path.write_text(site_list(atlas, args.stop_rows, seed=98), encoding="utf-8")  # not cached
+                    cpu0 = cpu_seconds(server.pid)
+                    await closed_early(browser, base, path, 1.0)
+                    before_close = cpu_seconds(server.pid) - cpu0
+                    after, took = await until_idle(server.pid)
+                    print(f"the same size, tab closed 1 s into geocoding: server CPU {before_close:.1f} s before the "
+                          f"close and {after:.1f} s after it (idle {took:.0f} s later)")
             await browser.close()
     finally:
         server.terminate()
@@ -264,11 +315,14 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=20, help="concurrent map sessions (default 20)")
     parser.add_argument("--uploads", type=int, default=5, help="concurrent uploads (default 5; 0 to skip)")
     parser.add_argument("--rows", type=int, default=10_000, help="rows per uploaded list (default 10,000)")
+    parser.add_argument("--stop-rows", type=int, default=50_000,
+                        help="rows of the list whose tab is closed mid-geocoding (default 50,000; 0 to skip)")
     parser.add_argument("--settle", type=float, default=135.0,
                         help="seconds to wait after the uploads for the sessions to end (default 135)")
     args = parser.parse_args()
-    if not 1 <= args.sessions <= 100 or not 0 <= args.uploads <= 20 or not 1 <= args.rows <= 50_000:
-        parser.error("keep --sessions within 1-100, --uploads within 0-20 and --rows within 1-50,000")
+    if not 1 <= args.sessions <= 100 or not 0 <= args.uploads <= 20 or not 1 <= args.rows <= 50_000 \
+            or not 0 <= args.stop_rows <= 50_000:
+        parser.error("keep --sessions within 1-100, --uploads within 0-20, --rows and --stop-rows within 50,000")
     asyncio.run(main_async(args))
 
 

@@ -33,6 +33,19 @@ def geocoder() -> Geocoder:
     return Geocoder(common.atlas())
 
 
+def distinct_footprints(sets: list[frozenset[str]]) -> dict[int, frozenset[str]]:
+    """Each distinct non-empty footprint once, keyed by the first row (1-based) that has it.
+
+    A long list names the same CCGs and districts many times: one map feature per footprint,
+    not per row, keeps the map and the server's memory in proportion to the places, not the rows.
+    """
+    first: dict[frozenset[str], int] = {}
+    for position, footprint in enumerate(sets, start=1):
+        if footprint:
+            first.setdefault(footprint, position)
+    return {position: footprint for footprint, position in first.items()}
+
+
 def geocode(data: bytes) -> tuple[BatchResult, str, dict[int, dict]]:
     """Read and geocode an uploaded file, in chunks under a progress bar and a time budget.
 
@@ -56,8 +69,7 @@ def geocode(data: bytes) -> tuple[BatchResult, str, dict[int, dict]]:
     bar.empty()
     row = output_names(result.frame.columns, [ROW_KEY])[ROW_KEY]
     result.frame.insert(0, row, range(1, len(result.frame) + 1))
-    footprints = {i + 1: s for i, s in enumerate(result.sets) if s}
-    value = (result, row, mapping.footprint_geometries(common.atlas(), footprints))
+    value = (result, row, mapping.footprint_geometries(common.atlas(), distinct_footprints(result.sets)))
     st.session_state[RESULT] = (digest, value)
     return value
 
@@ -139,10 +151,21 @@ right.download_button(f"Download all {len(result)} rows with footprints (GeoJSON
                       icon=":material/download:", key="geocode_geojson", on_click="ignore")
 
 st.subheader("On the map")
+rows_of: dict[frozenset[str], int] = {}
+for footprint in sets:
+    if footprint:
+        rows_of[footprint] = rows_of.get(footprint, 0) + 1
 mapped = pd.DataFrame({ROW_KEY: result[row_column], "display_name": result["site_name"],
                        "population": batch.column("population"), "nhs_regions": batch.column("nhs_regions")})
 if "care_model" in result:
     mapped["care_model"] = result["care_model"]
+mapped = mapped[mapped[ROW_KEY].isin(list(geometries))]
+mapped["display_name"] = [
+    f"{name} (and {rows_of[sets[position - 1]] - 1:,} more rows with this footprint)"
+    if rows_of[sets[position - 1]] > 1 else name for position, name in zip(mapped[ROW_KEY], mapped["display_name"])]
+if len(geometries) < len(rows_of) or sum(rows_of.values()) > len(geometries):
+    st.caption(f"One shape per distinct footprint: {len(geometries):,} shapes for "
+               f"{sum(rows_of.values()):,} matched rows.")
 folium_map = mapping.build_map(mapped, geometries, key=ROW_KEY, asset_base=common.asset_base(),
                                outlines={"nhs_region": common.outline("nhs_region")})
 st_folium(folium_map, key="geocode_map", height=520, use_container_width=True, returned_objects=[])
