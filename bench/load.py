@@ -202,6 +202,26 @@ def site_list(atlas, rows: int, seed: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+def streamlit_memory(base: str) -> str:
+    """What Streamlit says it holds (``/_stcore/metrics``): cache bytes by kind, sessions."""
+    request = urllib.request.Request(f"{base}/_stcore/metrics", headers={"Accept": "text/plain"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as reply:
+            text = reply.read().decode()
+    except OSError as exc:
+        return f"metrics unavailable ({exc})"
+    kinds: dict[str, float] = {}
+    other = []
+    for line in text.splitlines():
+        if line.startswith("cache_memory_bytes{"):
+            label = line.split('cache_type="', 1)[1].split('"', 1)[0] if 'cache_type="' in line else "?"
+            kinds[label] = kinds.get(label, 0) + float(line.rsplit(" ", 1)[1])
+        elif line.startswith("session") and not line.startswith("#"):
+            other.append(line)
+    parts = [f"{k} {v / 1e6:.1f} MB" for k, v in sorted(kinds.items())]
+    return "Streamlit holds: " + (", ".join(parts) or "no cache bytes") + ("; " + "; ".join(other[:6]) if other else "")
+
+
 def pct(values: list[float], q: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, max(0, round(q * (len(values) - 1))))]
@@ -259,32 +279,36 @@ async def main_async(args) -> None:
 
             if args.uploads:
                 with tempfile.TemporaryDirectory() as tmp:
-                    paths = []
-                    for i in range(args.uploads):
-                        path = Path(tmp) / f"list-{i}.csv"
-                        path.write_text(site_list(atlas, args.rows, seed=i + 1), encoding="utf-8")
-                        paths.append(path)
-                    before = rss_mb(server.pid)
-                    cpu0 = cpu_seconds(server.pid)
-                    started = time.perf_counter()
-                    errors = await asyncio.gather(*(upload_session(browser, base, p) for p in paths))
-                    peak = rss_mb(server.pid)
-                    took = time.perf_counter() - started
-                    print(f"{args.uploads} concurrent uploads of {args.rows:,} rows: {took:.1f} s, "
-                          f"errors {sum(1 for e in errors if e)}, server CPU {cpu_seconds(server.pid) - cpu0:.1f} s"
-                          + "".join(f"\n      error: {e}" for e in sorted({e for e in errors if e})))
-                    print(f"server RSS before the uploads {before:.0f} MB, when they finished {peak:.0f} MB; "
-                          f"waiting {args.settle} s for Streamlit to drop the closed sessions...", flush=True)
-                    for _ in range(int(args.settle // 15)):
-                        await asyncio.sleep(15)
-                    await asyncio.sleep(args.settle % 15)
-                    # Streamlit drops expired sessions when its session store next changes: one more
-                    # short session (as on any server in use) lets it do so.
-                    await map_session(browser, base, total, vanguards)
-                    await asyncio.sleep(3)
-                    after = rss_mb(server.pid)
-                    print(f"server RSS {args.settle} s after the upload sessions ended: {after:.0f} MB "
-                          f"({after - before:+.0f} MB from before the uploads; target within 100 MB)")
+                    first = rss_mb(server.pid)
+                    for round_ in range(1, args.rounds + 1):
+                        paths = []
+                        for i in range(args.uploads):
+                            path = Path(tmp) / f"list-{round_}-{i}.csv"
+                            path.write_text(site_list(atlas, args.rows, seed=100 * round_ + i), encoding="utf-8")
+                            paths.append(path)
+                        before = rss_mb(server.pid)
+                        cpu0 = cpu_seconds(server.pid)
+                        started = time.perf_counter()
+                        errors = await asyncio.gather(*(upload_session(browser, base, p) for p in paths))
+                        peak = rss_mb(server.pid)
+                        took = time.perf_counter() - started
+                        print(f"round {round_}: {args.uploads} concurrent uploads of {args.rows:,} rows: {took:.1f} s, "
+                              f"errors {sum(1 for e in errors if e)}, server CPU {cpu_seconds(server.pid) - cpu0:.1f} s"
+                              + "".join(f"\n      error: {e}" for e in sorted({e for e in errors if e})))
+                        print(f"  server RSS before the uploads {before:.0f} MB, when they finished {peak:.0f} MB; "
+                              f"waiting {args.settle:.0f} s for Streamlit to drop the closed sessions...", flush=True)
+                        for _ in range(int(args.settle // 15)):
+                            await asyncio.sleep(15)
+                        await asyncio.sleep(args.settle % 15)
+                        # Streamlit drops expired sessions when its session store next changes: one more
+                        # short session (as on any server in use) lets it do so.
+                        await map_session(browser, base, total, vanguards)
+                        await asyncio.sleep(3)
+                        after = rss_mb(server.pid)
+                        print(f"  server RSS {args.settle:.0f} s after the upload sessions ended: {after:.0f} MB "
+                              f"({after - before:+.0f} MB this round, {after - first:+.0f} MB in all; "
+                              "target within 100 MB)")
+                    print("  " + streamlit_memory(base))
             if args.stop_rows:
                 with tempfile.TemporaryDirectory() as tmp:
                     path = Path(tmp) / "long.csv"
@@ -315,14 +339,17 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=20, help="concurrent map sessions (default 20)")
     parser.add_argument("--uploads", type=int, default=5, help="concurrent uploads (default 5; 0 to skip)")
     parser.add_argument("--rows", type=int, default=10_000, help="rows per uploaded list (default 10,000)")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="rounds of uploads (default 1; a second round shows whether memory is reused)")
     parser.add_argument("--stop-rows", type=int, default=50_000,
                         help="rows of the list whose tab is closed mid-geocoding (default 50,000; 0 to skip)")
     parser.add_argument("--settle", type=float, default=135.0,
                         help="seconds to wait after the uploads for the sessions to end (default 135)")
     args = parser.parse_args()
     if not 1 <= args.sessions <= 100 or not 0 <= args.uploads <= 20 or not 1 <= args.rows <= 50_000 \
-            or not 0 <= args.stop_rows <= 50_000:
-        parser.error("keep --sessions within 1-100, --uploads within 0-20, --rows and --stop-rows within 50,000")
+            or not 0 <= args.stop_rows <= 50_000 or not 1 <= args.rounds <= 5:
+        parser.error("keep --sessions within 1-100, --uploads within 0-20, --rows and --stop-rows within 50,000, "
+                     "--rounds within 1-5")
     asyncio.run(main_async(args))
 
 

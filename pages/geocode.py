@@ -1,6 +1,7 @@
 """Geocode a list: upload a CSV of sites, geocode it like the bundled lists, review, map and download."""
 
 import hashlib
+import threading
 from pathlib import PurePath
 
 import pandas as pd
@@ -25,12 +26,21 @@ ROW_KEY = "row"
 RESULT = "_geocode_result"
 #: Seconds one uploaded list may take; rows not reached come back unmatched with a note.
 BUDGET_S = 60
+#: Lists geocoded at the same time on one server (each then has the budget to itself).
+SLOTS = 1
 
 
 @st.cache_resource(show_spinner="Loading the gazetteer...")
 def geocoder() -> Geocoder:
     """One geocoder per server (its gazetteer takes a moment to build)."""
     return Geocoder(common.atlas())
+
+
+@st.cache_resource
+def geocode_slots() -> threading.BoundedSemaphore:
+    """Lists geocoded at once on this server: the rest wait their turn, so uploads cannot take
+    every core (other users' maps stay quick) nor add up their peak memory."""
+    return threading.BoundedSemaphore(SLOTS)
 
 
 def distinct_footprints(sets: list[frozenset[str]]) -> dict[int, frozenset[str]]:
@@ -65,7 +75,15 @@ def geocode(data: bytes) -> tuple[BatchResult, str, dict[int, dict]]:
     def progress(done: int, total: int) -> None:
         bar.progress(done / total if total else 1.0, text=f"Geocoded {done:,} of {total:,} rows")
 
-    result = geocode_in_chunks(geocoder(), frame, budget_s=BUDGET_S, progress=progress)
+    slots = geocode_slots()
+    waited = 0.0
+    while not slots.acquire(timeout=0.5):  # each wait updates the bar: a closed tab stops here too
+        waited += 0.5
+        bar.progress(0.0, text=f"Waiting for another list to finish ({waited:.0f} s)...")
+    try:
+        result = geocode_in_chunks(geocoder(), frame, budget_s=BUDGET_S, progress=progress)
+    finally:
+        slots.release()
     bar.empty()
     row = output_names(result.frame.columns, [ROW_KEY])[ROW_KEY]
     result.frame.insert(0, row, range(1, len(result.frame) + 1))
@@ -86,7 +104,8 @@ st.markdown(
     "(The sidebar filters apply to the bundled sites, not to your list.)"
 )
 st.caption(f"Limits: {MAX_BYTES // 1_000_000} MB, {MAX_ROWS:,} rows and {MAX_CELL_CHARS:,} characters per cell; "
-           f"geocoding stops after {BUDGET_S} s (rows not reached are kept, marked unmatched).")
+           f"geocoding stops after {BUDGET_S} s (rows not reached are kept, marked unmatched); the server geocodes "
+           "one list at a time, so a list may wait its turn.")
 st.download_button("Download a template CSV", TEMPLATE.encode("utf-8"), file_name="site-list-template.csv",
                    mime="text/csv", icon=":material/description:", on_click="ignore")
 upload = st.file_uploader(f"Your site list (CSV, up to {MAX_BYTES // 1_000_000} MB)", key="geocode_upload",
