@@ -27,5 +27,6 @@ except (FileNotFoundError, common.CacheDamaged) as missing:  # say how to rebuil
     st.error(f"The geography cache cannot be used: {common.md(missing)}. Rebuild it with `bash scripts/run.sh` "
              "or `python -m geo build`, then reload this page.", icon=":material/error:")
     st.stop()
+common.housekeeping()
 common.sidebar_filters()
 navigation.run()

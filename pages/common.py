@@ -21,6 +21,7 @@ from geo.coverage import england_population, union_population
 from geo.sites import bundled_sites
 from geo.sources import ATTRIBUTION
 from ui.links import long_link_notice
+from ui.memory import start_housekeeping
 from ui.text import as_text
 
 NOTICES = "_url_notices"
@@ -43,6 +44,12 @@ def atlas() -> Atlas:
     if problem:
         raise CacheDamaged(problem)
     return open_atlas(cache)
+
+
+@st.cache_resource(show_spinner=False)
+def housekeeping() -> object:
+    """Once per server: a thread that gives memory freed by ended sessions back (ui.memory)."""
+    return start_housekeeping()
 
 
 @st.cache_resource(show_spinner="Geocoding the bundled site lists...")

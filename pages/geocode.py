@@ -83,6 +83,7 @@ def geocode(data: bytes) -> tuple[BatchResult, str, dict[int, dict]]:
     try:
         result = geocode_in_chunks(geocoder(), frame, budget_s=BUDGET_S, progress=progress)
     finally:
+        geocoder().resolve.cache_clear()  # its names are this list's: do not keep them server-wide
         slots.release()
     bar.empty()
     row = output_names(result.frame.columns, [ROW_KEY])[ROW_KEY]

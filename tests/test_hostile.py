@@ -408,3 +408,20 @@ def test_the_long_link_check_uses_streamlits_own_limits():
 
     assert links.MAX_FIELDS == query_params.CLIENT_STATE_QUERY_STRING_MAX_FIELDS
     assert links.MAX_CHARS == query_params.CLIENT_STATE_QUERY_STRING_MAX_LENGTH
+
+
+def test_memory_housekeeping_returns_freed_pages_on_linux():
+    from ui import memory
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("glibc only")
+    blocks = [bytearray(100_000) for _ in range(2000)]  # 200 MB in blocks below the mmap threshold
+    del blocks
+    before = int(next(line for line in Path("/proc/self/status").read_text().splitlines()
+                      if line.startswith("VmRSS")).split()[1])
+    assert memory.release_freed_memory()
+    after = int(next(line for line in Path("/proc/self/status").read_text().splitlines()
+                     if line.startswith("VmRSS")).split()[1])
+    assert after <= before
+    thread = memory.start_housekeeping(interval_s=3600)
+    assert thread is not None and thread.daemon and thread.is_alive()
