@@ -85,6 +85,15 @@ def test_a_time_budget_keeps_every_row_in_order_and_says_why(geocoder):
 
 
 @pytest.mark.build
+def test_a_long_list_shares_one_set_per_distinct_footprint(geocoder):
+    from geo.geocode.batch import geocode_in_chunks
+
+    result = geocode_in_chunks(geocoder, pd.DataFrame({"site_name": ["Wirral", "Leeds", "Kent"] * 50}), chunk_rows=7)
+    distinct = {s for s in result.sets if s}
+    assert len(distinct) == 3 and len({id(s) for s in result.sets if s}) == 3  # memory in proportion to places
+
+
+@pytest.mark.build
 def test_work_stops_at_the_next_chunk_when_progress_says_stop(geocoder, monkeypatch):
     """Streamlit stops a closed or rerun session by raising from its next element update."""
     from geo.geocode.batch import geocode_in_chunks

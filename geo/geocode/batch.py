@@ -93,6 +93,9 @@ def geocode_in_chunks(
     parts: list[pd.DataFrame] = []
     sets: list[frozenset[str]] = []
     done, stopped = 0, ""
+    # One object per distinct footprint: a long list names the same areas again and again, and
+    # each chunk builds its own sets (10,000 rows: 30 MB of repeated LSOA sets down to 3 MB).
+    shared: dict[frozenset[str], frozenset[str]] = {}
     if progress:
         progress(0, total)
     while done < total:
@@ -102,7 +105,7 @@ def geocode_in_chunks(
         chunk = inputs.iloc[done: done + max(1, chunk_rows)]
         out, chunk_sets = geocoder.geocode_frame(chunk)
         parts.append(out[OUTPUT_COLUMNS])
-        sets += chunk_sets
+        sets += [shared.setdefault(footprint, footprint) for footprint in chunk_sets]
         done += len(chunk)
         if progress:
             progress(done, total)
