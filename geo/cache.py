@@ -62,9 +62,45 @@ def output_problem(cache: Path, manifest: dict) -> str | None:
     """Why the outputs do not match the manifest (``None`` when every file is whole)."""
     for rel in output_files():
         path = cache / rel
-        if not path.is_file() or manifest.get("outputs", {}).get(rel) != sha256(path):
-            return f"cache file {rel} is missing or damaged"
+        try:
+            if manifest.get("outputs", {}).get(rel) != sha256(path):
+                return f"cache file {rel} is missing or damaged"
+        except OSError:
+            return f"cache file {rel} is missing or unreadable"
     return None
+
+
+def code_fingerprint() -> str:
+    """Hash of the modules that shape the cache (read as files, never imported), so editing them
+    invalidates an older build."""
+    here = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in [*sorted((here / "build").glob("*.py")), here / "geography.py", here / "cache.py"]:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def current_build(manifest: dict) -> bool:
+    """Whether a manifest comes from this version of the build code."""
+    return manifest.get("build_version") == BUILD_VERSION and manifest.get("code") == code_fingerprint()
+
+
+def cache_damage(cache: Path) -> str | None:
+    """Why a cache cannot be read (``None`` when it can), from the cache alone.
+
+    The checks of ``geo build`` (manifest, build version, SHA-256 of every output) except the raw
+    inputs, so the app can check a cache on a machine that has no raw data.
+    """
+    manifest = read_manifest(cache)
+    if manifest is None:
+        exists = (cache / MANIFEST).exists()
+        return f"the cache manifest in {cache} is damaged" if exists else f"no built cache in {cache}"
+    if not current_build(manifest):
+        return f"the cache in {cache} is from an older build"
+    if not isinstance(manifest.get("outputs"), dict):
+        return f"the cache manifest in {cache} is damaged"
+    problem = output_problem(cache, manifest)
+    return f"{problem} (in {cache})" if problem else None
 
 
 def summary(cache: Path) -> dict:

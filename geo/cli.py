@@ -69,6 +69,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("input", help="CSV with site_name and optional lead_organisation, areas, postcode, lat, lon")
     p.add_argument("-o", "--output", required=True, help="CSV to write: every input row, in order, geocoded")
     p.add_argument("--attribution", action="store_true", help="put the attribution lines before the header")
+    p.add_argument("--budget", type=float, default=0, metavar="SECONDS",
+                   help="stop geocoding after this long; rows not reached are kept, unmatched (default: no limit)")
     p.set_defaults(run=_geocode)
     p = sub.add_parser("sites", parents=[common], help="write the bundled site lists, geocoded")
     p.add_argument("-o", "--output", required=True, help="CSV to write")
@@ -88,14 +90,47 @@ def _open_geocoder(args: argparse.Namespace):
     return atlas, Geocoder(atlas)
 
 
+class OutputError(Exception):
+    """The output file cannot be written; the message says what to fix."""
+
+
+def check_output(path: str) -> None:
+    """Refuse an output path that cannot be written before any work is done."""
+    import os
+    import tempfile
+
+    if not path:
+        raise OutputError("the output path is empty: give -o OUT.csv")
+    if os.path.isdir(path):
+        raise OutputError(f"{path} is a folder: give a file name, e.g. -o {os.path.join(path, 'out.csv')}")
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise OutputError(f"the folder {folder} does not exist: create it or choose another -o")
+    if os.path.exists(path) and not os.access(path, os.W_OK):
+        raise OutputError(f"{path} is not writable: choose another -o or change its permissions")
+    if not os.path.exists(path):
+        try:  # try it: permissions alone do not say (root, read-only mounts, virtual file systems)
+            with tempfile.TemporaryFile(dir=folder):
+                pass
+        except OSError as exc:
+            raise OutputError(f"cannot create files in {folder} ({exc.strerror or exc}): choose another -o") from exc
+
+
 def _write(frame, path: str, attribution: bool) -> None:
     """Formula-safe CSV; attribution lines go before the header only when asked for, so that the
     default output stays a plain table any CSV reader takes as it is."""
+    import errno
+
     from geo.present.export import to_safe_csv
     from geo.sources import ATTRIBUTION
 
-    with open(path, "wb") as handle:
-        handle.write(to_safe_csv(frame, ATTRIBUTION if attribution else ()))
+    try:
+        with open(path, "wb") as handle:
+            handle.write(to_safe_csv(frame, ATTRIBUTION if attribution else ()))
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise OutputError(f"the disk holding {path} is full: free some space or choose another -o") from exc
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}: choose another -o") from exc
     if not attribution:
         print("data attribution (add --attribution to put it in the file):", *ATTRIBUTION, sep="\n  ",
               file=sys.stderr)
@@ -108,27 +143,41 @@ def _summary_line(frame) -> str:
 
 
 def _geocode(args: argparse.Namespace) -> int:
-    from geo.geocode.site_csv import SiteFileError, read_site_csv
+    from geo.geocode.batch import clash_notice, geocode_in_chunks
+    from geo.geocode.site_csv import SiteFileError, read_site_csv, read_site_file
 
+    check_output(args.output)
     try:
-        with open(args.input, "rb") as handle:
-            frame = read_site_csv(handle.read())
+        frame = read_site_csv(read_site_file(args.input))
     except OSError as exc:
-        print(f"error: cannot read {args.input}: {exc.strerror}", file=sys.stderr)
+        print(f"error: cannot read {args.input}: {exc.strerror or exc}: check the path", file=sys.stderr)
         return 2
     except SiteFileError as exc:
         print(f"error: {args.input}: {exc}", file=sys.stderr)
         return 2
     _atlas, geocoder = _open_geocoder(args)
-    out, _sets = geocoder.geocode_frame(frame)
-    _write(out, args.output, args.attribution)
-    print(f"{len(out)} rows written to {args.output}: {_summary_line(out)}")
+
+    def progress(done: int, total: int) -> None:
+        if total >= 1000 and done and (done % 1000 < 100 or done == total):
+            print(f"geocoded {done:,} of {total:,} rows", file=sys.stderr)
+
+    budget = args.budget if args.budget and args.budget > 0 else None
+    result = geocode_in_chunks(geocoder, frame, budget_s=budget, progress=progress)
+    if result.renamed:
+        print(f"note: {clash_notice(result.renamed)}", file=sys.stderr)
+    if result.stopped:
+        print(f"note: {result.stopped}", file=sys.stderr)
+    _write(result.frame, args.output, args.attribution)
+    counts = result.column("status").value_counts()
+    summary = ", ".join(f"{counts.get(s, 0)} {s}" for s in ("matched", "ambiguous", "unmatched"))
+    print(f"{len(result.frame)} rows written to {args.output}: {summary}")
     return 0
 
 
 def _sites(args: argparse.Namespace) -> int:
     from geo.geocode.bundled_sites import bundled_sites
 
+    check_output(args.output)
     atlas, geocoder = _open_geocoder(args)
     out, _footprints = bundled_sites(atlas, geocoder)
     _write(out, args.output, args.attribution)
@@ -140,6 +189,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.run(args)
-    except (RawDataError, config.ConfigError) as exc:
+    except (RawDataError, config.ConfigError, OutputError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

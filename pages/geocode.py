@@ -1,13 +1,16 @@
 """Geocode a list: upload a CSV of sites, geocode it like the bundled lists, review, map and download."""
 
+import hashlib
+import threading
 from pathlib import PurePath
 
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.geocode.ladder import OUTPUT_COLUMNS, Geocoder
-from geo.geocode.site_csv import MAX_BYTES, SiteFileError, read_site_csv
+from geo.geocode.batch import CLASH_PREFIX, BatchResult, clash_notice, geocode_in_chunks, output_names
+from geo.geocode.ladder import Geocoder
+from geo.geocode.site_csv import MAX_BYTES, MAX_CELL_CHARS, MAX_ROWS, SiteFileError, read_site_csv
 from geo.present import atlas_map, export, workbook
 from geo.present import folium_map as mapping
 from geo.present.age import CARE_HOME_NOTE, with_age_columns
@@ -24,6 +27,11 @@ TEMPLATE = (
     "My own site,,ccg:12F;lad:E08000015,\r\n"
 )
 ROW_KEY = "row"
+RESULT = "_geocode_result"
+#: Seconds one uploaded list may take; rows not reached come back unmatched with a note.
+BUDGET_S = 60
+#: Lists geocoded at the same time on one server (each then has the budget to itself).
+SLOTS = 1
 
 
 @st.cache_resource(show_spinner="Loading the gazetteer...")
@@ -32,20 +40,62 @@ def geocoder() -> Geocoder:
     return Geocoder(data.atlas())
 
 
-@st.cache_data(show_spinner="Geocoding your list...", max_entries=8)
-def geocode(upload: bytes) -> tuple[pd.DataFrame, list[frozenset[str]], dict[int, dict]]:
-    """Read and geocode an uploaded file: rows, footprints and map geometry by row number.
+@st.cache_resource
+def geocode_slots() -> threading.BoundedSemaphore:
+    """Lists geocoded at once on this server: the rest wait their turn, so uploads cannot take
+    every core (other users' maps stay quick) nor add up their peak memory."""
+    return threading.BoundedSemaphore(SLOTS)
 
-    Raises SiteFileError with what to fix. A column of the user's that shares a name with a
-    geocoding column is kept, renamed "... (yours)", so nothing uploaded is lost.
+
+def distinct_footprints(sets: list[frozenset[str]]) -> dict[int, frozenset[str]]:
+    """Each distinct non-empty footprint once, keyed by the first row (1-based) that has it.
+
+    A long list names the same CCGs and districts many times: one map feature per footprint,
+    not per row, keeps the map and the server's memory in proportion to the places, not the rows.
     """
+    first: dict[frozenset[str], int] = {}
+    for position, footprint in enumerate(sets, start=1):
+        if footprint:
+            first.setdefault(footprint, position)
+    return {position: footprint for footprint, position in first.items()}
+
+
+def geocode(upload: bytes) -> tuple[BatchResult, str, dict[int, dict]]:
+    """Read and geocode an uploaded file, in chunks under a progress bar and a time budget.
+
+    Raises SiteFileError with what to fix. The result lives in this session only (no server-wide
+    cache), so it is freed when the session ends. The progress bar is updated between chunks:
+    each update is where Streamlit stops a script whose tab was closed or rerun, so work that
+    nobody waits for ends at the next chunk.
+    """
+    digest = hashlib.sha256(upload).hexdigest()
+    kept = st.session_state.get(RESULT)
+    if kept and kept[0] == digest:
+        return kept[1]
+    st.session_state.pop(RESULT, None)  # free the previous list before reading the next
     frame = read_site_csv(upload)
-    clash = {c: f"{c} (yours)" for c in frame.columns if c in OUTPUT_COLUMNS or c == ROW_KEY}
-    result, sets = geocoder().geocode_frame(frame.rename(columns=clash))
-    result.insert(0, ROW_KEY, range(1, len(result) + 1))
-    result = with_age_columns(result, sets, data.atlas(), key=ROW_KEY)
-    footprints = {int(r): s for r, s in zip(result[ROW_KEY], sets, strict=True) if s}
-    return result, sets, mapping.footprint_geometries(data.atlas(), footprints)
+    bar = st.progress(0.0, text=f"Geocoding {len(frame):,} rows...")
+
+    def progress(done: int, total: int) -> None:
+        bar.progress(done / total if total else 1.0, text=f"Geocoded {done:,} of {total:,} rows")
+
+    slots = geocode_slots()
+    waited = 0.0
+    while not slots.acquire(timeout=0.5):  # each wait updates the bar: a closed tab stops here too
+        waited += 0.5
+        bar.progress(0.0, text=f"Waiting for another list to finish ({waited:.0f} s)...")
+    try:
+        result = geocode_in_chunks(geocoder(), frame, budget_s=BUDGET_S, progress=progress)
+    finally:
+        geocoder().resolve.cache_clear()  # its names are this list's: do not keep them server-wide
+        slots.release()
+    bar.empty()
+    row = output_names(result.frame.columns, [ROW_KEY])[ROW_KEY]
+    result.frame.insert(0, row, range(1, len(result.frame) + 1))
+    result.frame = with_age_columns(result.frame, result.sets, data.atlas(), key=row)
+    value = (result, row, mapping.footprint_geometries(data.atlas(), distinct_footprints(result.sets)))
+    st.session_state[RESULT] = (digest, value)
+    return value
 
 
 current = shell.start()
@@ -55,9 +105,13 @@ st.markdown(
     "name, as printed). Optional columns help: `lead_organisation`, `areas` (codes such as `ccg:12F` or "
     "`lad:E08000015`, separated by `;`), `postcode`, `lat` and `lon`. Any other columns are kept as they are. "
     "The sites are geocoded with the same geocoder as the bundled lists; every row of your file comes back, "
-    "in order, with the geocoding columns added. Nothing is stored: the file stays in this session. "
+    "in order, with the geocoding columns added (where your file already has a column of the same name, the "
+    f"geocoder's is called `{CLASH_PREFIX}...`). Nothing is stored: the file stays in this session. "
     "(The sidebar filters apply to the bundled sites, not to your list.)"
 )
+st.caption(f"Limits: {MAX_BYTES // 1_000_000} MB, {MAX_ROWS:,} rows and {MAX_CELL_CHARS:,} characters per cell; "
+           f"geocoding stops after {BUDGET_S} s (rows not reached are kept, marked unmatched); the server geocodes "
+           "one list at a time, so a list may wait its turn.")
 st.download_button("Download a template CSV", TEMPLATE.encode("utf-8"), file_name="site-list-template.csv",
                    mime="text/csv", icon=":material/description:", on_click="ignore")
 upload = st.file_uploader(f"Your site list (CSV, up to {MAX_BYTES // 1_000_000} MB)", key="geocode_upload",
@@ -66,12 +120,18 @@ if upload is None:
     st.stop()
 
 try:
-    result, sets, geometries = geocode(upload.getvalue())
+    batch, row_column, geometries = geocode(upload.getvalue())
 except SiteFileError as problem:
     st.error(f"Could not read {widgets.md(upload.name)}: {widgets.md(problem)}.", icon=":material/error:")
     st.stop()
 
-counts = result["status"].value_counts()
+result, sets, names = batch.frame, batch.sets, batch.names | {ROW_KEY: row_column}
+renamed = batch.renamed | ({ROW_KEY: row_column} if row_column != ROW_KEY else {})
+if renamed:
+    st.info(widgets.md(clash_notice(renamed).capitalize() + "."), icon=":material/info:")
+if batch.stopped:
+    st.warning(widgets.md(f"{len(result) - batch.done:,} rows were {batch.stopped}"), icon=":material/timer:")
+counts = batch.column("status").value_counts()
 cols = st.columns(4)
 cols[0].metric("Rows", len(result))
 for col, status in zip(cols[1:], ("matched", "ambiguous", "unmatched"), strict=True):
@@ -84,14 +144,15 @@ shown = ["row", "site_name", "status", "method", "score", "footprint_level", "cc
          "nhs_regions", "population", "note"]
 config = {"population": st.column_config.NumberColumn("population", format="localized"),
           "score": st.column_config.NumberColumn("score", format="%.0f")}
+config = {names.get(k, k): v for k, v in config.items()}
 for status, title, extra in (("matched", "Matched", []), ("ambiguous", "Ambiguous: pick from the candidates",
                                                           ["candidates"]),
                              ("unmatched", "Not matched", ["candidates"])):
-    part = result[result["status"] == status]
+    part = result[batch.column("status") == status]
     if part.empty:
         continue
     st.subheader(f"{title} ({len(part)})")
-    columns = [c for c in shown + extra if c in part]
+    columns = list(dict.fromkeys(names.get(c, c) for c in shown + extra if names.get(c, c) in part))
     st.dataframe(part[columns], hide_index=True, width="stretch", column_config=config, key=f"geocode_{status}")
 if counts.get("ambiguous", 0) or counts.get("unmatched", 0):
     st.caption("To settle a row, add an `areas` value (for example `ccg:12F`), a postcode, or a fuller name, "
@@ -128,12 +189,23 @@ right.download_button(f"Download all {len(result)} rows with footprints (GeoJSON
                       icon=":material/download:", key="geocode_geojson", on_click="ignore")
 
 st.subheader("Your list beside the programme")
-overlap = list_overlap(data.atlas(), result, sets, current.frame, current.footprints)
+standard = pd.DataFrame({ROW_KEY: result[row_column], "site_name": result["site_name"],
+                         "status": batch.column("status")})
+overlap = list_overlap(data.atlas(), standard, sets, current.frame, current.footprints)
 inside = rows_inside(overlap)
 st.markdown(f"**{inside} of {len(result)} rows** of your list share residents with at least one of the "
             f"{len(current.frame)} programme sites shown (the sidebar filters choose which). Your list is drawn "
             "dashed over the programme's footprints.")
-mapped = result.assign(display_name=result["site_name"], care_model=None)
+rows_of: dict[frozenset[str], int] = {}
+for footprint in sets:
+    if footprint:
+        rows_of[footprint] = rows_of.get(footprint, 0) + 1
+mapped = pd.DataFrame({ROW_KEY: result[row_column], "display_name": result["site_name"], "care_model": None,
+                       "population": batch.column("population"), "nhs_regions": batch.column("nhs_regions")})
+mapped = mapped[mapped[ROW_KEY].isin(list(geometries))]
+mapped["display_name"] = [  # one shape per distinct footprint, named for every row that has it
+    f"{name} (and {rows_of[sets[position - 1]] - 1:,} more rows with this footprint)"
+    if rows_of[sets[position - 1]] > 1 else name for position, name in zip(mapped[ROW_KEY], mapped["display_name"])]
 list_layer = atlas_map.footprint_overlay(mapped, geometries, key=ROW_KEY, name="Your list")
 shown_ids = [s for s in current.frame["site_id"] if s in data.site_geometries()]
 models = [m if isinstance(m, str) else mapping.OTHER_LABEL

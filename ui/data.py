@@ -9,6 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from geo.atlas import Atlas, open_atlas
+from geo.cache import CacheError, cache_damage
+from geo.config import cache_dir
 from geo.geocode.bundled_cache import cached_bundled_sites
 from geo.present import filters as flt
 from geo.present import folium_map as mapping
@@ -16,12 +18,27 @@ from geo.present import map_data
 from geo.present.age import AGE_COLUMNS, OLDER_SHARE, with_age_columns
 from geo.present.coverage import england_population, union_population
 from geo.present.hospitals import hospital_sites
+from ui.memory import start_housekeeping
 
 
-@st.cache_resource(show_spinner="Opening the geography cache...")
+@st.cache_resource(show_spinner="Checking the geography cache...")
 def atlas() -> Atlas:
-    """The built geography (opened once per server)."""
-    return open_atlas()
+    """The built geography, checked against its manifest like ``geo layers`` (opened once per server).
+
+    A failed check raises :class:`geo.cache.CacheError` and is not cached, so the page checks
+    again on reload once the cache is rebuilt.
+    """
+    cache = cache_dir()
+    problem = cache_damage(cache)
+    if problem:
+        raise CacheError(problem)
+    return open_atlas(cache)
+
+
+@st.cache_resource(show_spinner=False)
+def housekeeping() -> object:
+    """Once per server: a thread that gives memory freed by ended sessions back (ui.memory)."""
+    return start_housekeeping()
 
 
 @st.cache_resource(show_spinner="Geocoding the bundled site lists...")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from geo.cache import CacheError
-from ui.data import atlas
+from ui.data import atlas, housekeeping
 from ui.sidebar import View, sidebar_filters
 from ui.widgets import md
 
@@ -60,10 +60,11 @@ def start() -> View:
     configure_page()
     try:
         atlas()
-    except (FileNotFoundError, CacheError) as problem:  # say how to build it rather than show a traceback
-        st.error(f"The geography cache cannot be used: {md(problem)}. Run `bash scripts/run.sh` or "
-                 "`python -m geo build`, then reload this page.")
+    except (FileNotFoundError, CacheError) as problem:  # say how to rebuild rather than show a traceback
+        st.error(f"The geography cache cannot be used: {md(problem)}. Rebuild it with `bash scripts/run.sh` "
+                 "or `python -m geo build`, then reload this page.", icon=":material/error:")
         st.stop()
+    housekeeping()
     with st.sidebar:
         for page in PAGES:
             st.page_link(page.path, label=page.title, icon=page.icon)

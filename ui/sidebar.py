@@ -9,6 +9,8 @@ import streamlit as st
 
 from geo.present import filters as flt
 from ui.data import population_bounds, regions, site_regions, sites
+from ui.links import long_link_notice
+from ui.widgets import md
 
 NOTICES = "_url_notices"
 CHECKED = "_url_checked"
@@ -80,6 +82,7 @@ def sidebar_filters() -> View:
         state[NOTICES] = flt.check_query(_query_values(), regions(), bounds).notices
     with st.sidebar:
         st.header("Filters")
+        long_link_notice()  # invisible unless Streamlit ignored the whole link
         st.multiselect("Programme", flt.PROGRAMMES, key=keys["programme"], bind="query-params",
                        placeholder="All programmes", on_change=_clear_notices)
         st.multiselect("Care model", flt.CARE_MODELS, key=keys["care_model"], bind="query-params",
@@ -102,5 +105,5 @@ def sidebar_filters() -> View:
         st.button("Clear filters", on_click=_reset_filters, disabled=current.filters.is_default())
         st.caption("The filters live in the page address: copy it to share this view.")
     for notice in state.get(NOTICES) or []:
-        st.warning(notice, icon=":material/link_off:")
+        st.warning(md(notice), icon=":material/link_off:")
     return current

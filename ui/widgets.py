@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 import streamlit as st
 
@@ -12,15 +10,12 @@ from geo.present import filters as flt
 from geo.present.age import CARE_HOME_NOTE, age_profile
 from geo.sources import ATTRIBUTION
 from ui.data import atlas
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+from ui.text import as_text
 
 
 def md(text: object) -> str:
-    """Text from data, escaped so markdown and HTML in it show as typed."""
-    if text is None or (isinstance(text, float) and pd.isna(text)) or text is pd.NA:
-        return ""
-    return _MD_SPECIAL.sub(r"\\\1", str(text))
+    """Text from data, a link or a file, shown as typed (see :func:`ui.text.as_text`)."""
+    return as_text(text)
 
 
 def attribution_caption() -> None:

@@ -7,7 +7,6 @@ is damaged, half-written or from an older build is detected and rebuilt.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from collections.abc import Callable
@@ -41,21 +40,12 @@ def input_fingerprint(raw: Path) -> dict[str, list[int]]:
     return out
 
 
-def code_fingerprint() -> str:
-    """Hash of the modules that shape the cache, so editing them invalidates an older build."""
-    here = Path(__file__).parent
-    digest = hashlib.sha256()
-    for path in [*sorted(here.glob("*.py")), here.parent / "geography.py", here.parent / "cache.py"]:
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
 def cache_problem(raw: Path, cache: Path) -> str | None:
     """Why the cache cannot be reused for ``raw`` (``None`` when it can)."""
     manifest = cache_files.read_manifest(cache)
     if manifest is None:
         return "no cache yet" if not (cache / cache_files.MANIFEST).exists() else "cache manifest is damaged"
-    if manifest.get("build_version") != cache_files.BUILD_VERSION or manifest.get("code") != code_fingerprint():
+    if not cache_files.current_build(manifest):
         return "cache is from an older build"
     if manifest.get("inputs") != input_fingerprint(raw):
         return "raw inputs have changed"
@@ -94,7 +84,7 @@ def build(raw: Path, cache: Path, *, force: bool = False, progress: Progress = p
     say(f"hospitals: {len(hospitals):,} NHS Choices hospital sites of NHS trusts")
     manifest = {
         "build_version": cache_files.BUILD_VERSION,
-        "code": code_fingerprint(),
+        "code": cache_files.code_fingerprint(),
         "raw_dir": str(raw),
         "inputs": fingerprint,
         "outputs": {rel: cache_files.sha256(cache / rel) for rel in cache_files.output_files()},

@@ -16,12 +16,19 @@ import geopandas as gpd
 import shapely
 
 from geo.geocode.gazetteer import TARGET_KINDS, Entry
-from geo.geocode.match import AMBIGUOUS, MATCHED, NO_AREA_METHOD, UNMATCHED, Match, blank
+from geo.geocode.match import AMBIGUOUS, MATCHED, NO_AREA_METHOD, UNMATCHED, Match, blank, unmatched
 from geo.geocode.normalise import fold, normalise, strip_generic
 from geo.geocode.steps import CCG_TEXT, CCG_WORDS, COUNCIL_WORDS, compound, name_keys
 
 if TYPE_CHECKING:
     from geo.geocode.ladder import Geocoder
+
+
+#: Typed codes of one family: a unitary authority is both district and upper tier, and a 2013 CCG
+#: code may be a 2015 one too. A code of another family (``lad:12F``) is refused, not reinterpreted.
+_CODE_FAMILY = {"ccg": "ccg", "ccg13": "ccg", "lad": "la", "utla": "la", "practice": "practice", "trust": "trust"}
+_KIND_NAMES = {"ccg": "a CCG", "ccg13": "a 2013 CCG", "lad": "a district", "utla": "an upper-tier authority",
+               "practice": "a GP practice", "trust": "an NHS trust"}
 
 
 def explicit_areas(ladder: Geocoder, areas: str) -> Match:
@@ -30,23 +37,32 @@ def explicit_areas(ladder: Geocoder, areas: str) -> Match:
     gaz = ladder.gaz
     if str(areas).strip().lower() == "none":
         return no_area(ladder)
-    entries, unknown = [], []
+    entries, unknown, wrong = [], [], []
     for item in (a.strip() for a in str(areas).split(";")):
         if not item:
             continue
         kind, _, code = item.partition(":")
-        entry = gaz.codes.get(code.upper() if kind in TARGET_KINDS else item.upper())
-        if entry is None:
+        kind = kind.strip().lower()
+        entry = gaz.codes.get(code.strip().upper() if kind in TARGET_KINDS else item.upper())
+        if entry is not None and kind in TARGET_KINDS and _CODE_FAMILY.get(entry.kind) != _CODE_FAMILY[kind]:
+            wrong.append(f"{item} is the code of {_KIND_NAMES.get(entry.kind, entry.kind)}, not {_KIND_NAMES[kind]}: "
+                         f"write {entry.kind}:{code.strip()}")
+        elif entry is not None:
+            entries.append(entry)
+        else:
             match = ladder.read_known(item)
             if match and match.matched:
                 entries += match.entries
-                continue
-            unknown.append(item)
-        else:
-            entries.append(entry)
+            else:
+                unknown.append(item)
+    if wrong:
+        return Match(UNMATCHED, "explicit areas", 0.0, [], [], "; ".join(wrong))
     if unknown:
         return Match(AMBIGUOUS if entries else UNMATCHED, "explicit areas", 0.0, [], unknown,
                      f"unknown codes or names in areas: {'; '.join(unknown)}")
+    if not entries:
+        return unmatched("areas holds no code or name (only separators): fill it in, e.g. ccg:12F, or "
+                         "leave it empty to geocode the name")
     return Match(MATCHED, "explicit areas", 100.0, entries, [gaz.label(e) for e in entries])
 
 

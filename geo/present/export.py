@@ -24,14 +24,18 @@ from geo.geography import geometry_json, to_wgs84
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 #: Lines before the header of an exported CSV start with this (one quoted cell each).
 COMMENT = "#"
+#: Text that reads as a plain number ("-2.29", "+44", "1e-3"): a spreadsheet takes it as that
+#: number, not a formula, so it is written unchanged (negative longitudes survive a round trip).
+NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 
 
 def safe_cell(value: object) -> object:
     """Text that a spreadsheet could read as a formula gets a leading apostrophe; the rest is kept.
 
-    Numbers stay numbers (a negative number is not text and is safe).
+    Numbers stay numbers (a negative number is not text and is safe), and so does text that is
+    exactly a number, such as a longitude of ``-2.29`` read from a CSV.
     """
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not NUMBER.fullmatch(value):
         return "'" + value
     return value
 

@@ -1,0 +1,361 @@
+"""Load on a real server: N concurrent sessions open the map and change a filter; uploads and memory.
+
+Starts ``streamlit run app.py`` on a free port of 127.0.0.1 (nothing else is contacted: every
+request that leaves 127.0.0.1 is blocked and counted as an error) and drives Debian's Chromium
+with Playwright. In one run it measures:
+
+1. one session alone (the baseline), then ``--sessions`` (default 20) at once; each session opens
+   ``/map``, waits until every footprint is drawn, picks "Vanguard" in the Programme filter and
+   waits until the map shows the vanguards only. Printed: p50/p95 of both steps, errors, and the
+   server's CPU seconds (``/proc/PID/stat``) and resident memory (``VmRSS``) per session, the
+   concurrent figure beside the single session's.
+2. memory: ``--uploads`` (default 5) sessions upload distinct ``--rows``-row lists (default
+   10,000) to "Geocode a list" at once and wait for the result; then they close, and the server's
+   RSS is printed before, at the peak and once the sessions have ended. Streamlit keeps a closed
+   session for ``server.disconnectedSessionTTL`` seconds (default 120) in case the tab reconnects,
+   so the bench waits that long plus a margin (``--settle``), opens one more short session (the
+   store drops expired sessions when it next changes), waits ``--trim-wait`` seconds (the app
+   returns freed memory to the system every 30 s, ``ui/memory.py``) and takes the last reading.
+
+3. stopping: a ``--stop-rows``-row list (default 50,000) geocoded with its tab open, then one
+   whose tab is closed a second into geocoding: the server CPU used after the close shows
+   whether the work stopped (Streamlit stops a closed session's script at its next element
+   update, which the progress bar provides between chunks).
+
+    .venv/bin/python bench/load.py [--sessions 20] [--uploads 5] [--rows 10000] [--settle 135] [--stop-rows 50000]
+
+The browsers share the machine's cores with the server, so the latencies include the browsers'
+own work; the CPU figures are the server process's only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from geo.atlas import open_atlas  # noqa: E402
+from geo.build.static_assets import install_static  # noqa: E402
+from geo.geocode.bundled_sites import bundled_sites  # noqa: E402
+from geo.present import filters as flt  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+FOLIUM = 'iframe[title="streamlit_folium.st_folium"]'
+TICKS = os.sysconf("SC_CLK_TCK")
+STEP_TIMEOUT_MS = 180_000
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def start_server(port: int, log_path: Path) -> subprocess.Popen:
+    install_static()
+    env = {k: v for k, v in os.environ.items() if k not in ("ATLAS_TILES", "ATLAS_TILES_ATTR")}
+    log = log_path.open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
+         "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as reply:
+                if reply.status == 200:
+                    return proc
+        except OSError:
+            pass
+        if proc.poll() is not None:
+            break
+        time.sleep(0.3)
+    proc.kill()
+    raise SystemExit(f"streamlit did not start; see {log_path}")
+
+
+async def guarded_context(browser, outside: list[str]):
+    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+
+    async def guard(route):
+        url = route.request.url
+        if urlparse(url).hostname == "127.0.0.1" or url.startswith(("data:", "blob:")):
+            await route.continue_()
+        else:
+            outside.append(url)
+            await route.abort()
+
+    await context.route("**/*", guard)
+    return context
+
+
+async def wait_for_footprints(tab, count: int) -> None:
+    paths = tab.frame_locator(FOLIUM).locator("path.atlas-footprint")
+    deadline = time.monotonic() + STEP_TIMEOUT_MS / 1000
+    while await paths.count() != count:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"map shows {await paths.count()} footprints, expected {count}")
+        await asyncio.sleep(0.2)
+
+
+async def map_session(browser, base: str, total: int, vanguards: int) -> dict:
+    """Open the map, wait for every footprint, filter to vanguards, wait for the redraw."""
+    outside: list[str] = []
+    context = await guarded_context(browser, outside)
+    out = {"open": None, "filter": None, "error": ""}
+    try:
+        tab = await context.new_page()
+        tab.set_default_timeout(STEP_TIMEOUT_MS)
+        started = time.perf_counter()
+        await tab.goto(f"{base}/map")
+        await wait_for_footprints(tab, total)
+        out["open"] = time.perf_counter() - started
+        started = time.perf_counter()
+        await tab.get_by_role("combobox", name="Programme").click()
+        await tab.get_by_role("option", name="Vanguard").click()
+        await tab.keyboard.press("Escape")
+        await wait_for_footprints(tab, vanguards)
+        out["filter"] = time.perf_counter() - started
+        if await tab.locator('[data-testid="stException"]').count():
+            out["error"] = "exception shown on the page"
+    except Exception as exc:  # noqa: BLE001 - every failure is counted and named
+        out["error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:120]}"
+    finally:
+        await context.close()
+    if outside and not out["error"]:
+        out["error"] = f"reached outside 127.0.0.1: {outside[:2]}"
+    return out
+
+
+async def upload_session(browser, base: str, path: Path) -> str:
+    outside: list[str] = []
+    context = await guarded_context(browser, outside)
+    try:
+        tab = await context.new_page()
+        tab.set_default_timeout(STEP_TIMEOUT_MS)
+        await tab.goto(f"{base}/geocode")
+        await tab.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+        await tab.get_by_role("button", name="geocoded (CSV)").wait_for()
+        return "exception shown on the page" if await tab.locator('[data-testid="stException"]').count() else ""
+    except Exception as exc:  # noqa: BLE001
+        return f"{type(exc).__name__}: {str(exc).splitlines()[0][:120]}"
+    finally:
+        await context.close()
+
+
+async def closed_early(browser, base: str, path: Path, after_s: float) -> None:
+    """Upload a list and close the tab ``after_s`` seconds later, mid-geocoding."""
+    context = await guarded_context(browser, [])
+    tab = await context.new_page()
+    await tab.goto(f"{base}/geocode")
+    await tab.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+    await tab.get_by_text("Geocoded").first.wait_for(timeout=STEP_TIMEOUT_MS)  # the progress bar is up
+    await asyncio.sleep(after_s)
+    await context.close()
+
+
+async def until_idle(pid: int, limit_s: float = 60.0) -> tuple[float, float]:
+    """Server CPU seconds used, and seconds taken, until it is idle (under 10% of a core for 1 s)."""
+    cpu0, started = cpu_seconds(pid), time.perf_counter()
+    last = cpu0
+    while time.perf_counter() - started < limit_s:
+        await asyncio.sleep(1.0)
+        now = cpu_seconds(pid)
+        if now - last < 0.1:
+            break
+        last = now
+    return cpu_seconds(pid) - cpu0, time.perf_counter() - started
+
+
+def site_list(atlas, rows: int, seed: int) -> str:
+    """A varied list: area names, organisation names, near-misses and made-up names."""
+    rnd = random.Random(seed)
+    names = list(atlas.lsoas["ccg_name"].unique()) + list(atlas.lsoas["lad_name"].unique())
+    names += list(atlas.register["name"].dropna().sample(3000, random_state=seed))
+    lines = ["site_name,my_id,status"]
+    for i in range(rows):
+        name = rnd.choice(names) + rnd.choice(["", " pilot", " partnership", f" {rnd.randint(1, 9999)}"])
+        lines.append(f"\"{name}\",{seed}-{i},mine")
+    return "\n".join(lines) + "\n"
+
+
+def streamlit_memory(base: str) -> str:
+    """What Streamlit says it holds (``/_stcore/metrics``): cache bytes by kind, sessions."""
+    request = urllib.request.Request(f"{base}/_stcore/metrics", headers={"Accept": "text/plain"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as reply:
+            text = reply.read().decode()
+    except OSError as exc:
+        return f"metrics unavailable ({exc})"
+    kinds: dict[str, float] = {}
+    other = []
+    for line in text.splitlines():
+        if line.startswith("cache_memory_bytes{"):
+            label = line.split('cache_type="', 1)[1].split('"', 1)[0] if 'cache_type="' in line else "?"
+            kinds[label] = kinds.get(label, 0) + float(line.rsplit(" ", 1)[1])
+        elif line.startswith("session") and not line.startswith("#"):
+            other.append(line)
+    parts = [f"{k} {v / 1e6:.1f} MB" for k, v in sorted(kinds.items())]
+    return "Streamlit holds: " + (", ".join(parts) or "no cache bytes") + ("; " + "; ".join(other[:6]) if other else "")
+
+
+def pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, max(0, round(q * (len(values) - 1))))]
+
+
+async def run_sessions(browser, base: str, n: int, total: int, vanguards: int, pid: int) -> dict:
+    cpu0 = cpu_seconds(pid)
+    started = time.perf_counter()
+    results = await asyncio.gather(*(map_session(browser, base, total, vanguards) for _ in range(n)))
+    return {"n": n, "results": results, "cpu": cpu_seconds(pid) - cpu0, "wall": time.perf_counter() - started,
+            "rss": rss_mb(pid)}
+
+
+def report(run: dict) -> str:
+    ok = [r for r in run["results"] if not r["error"]]
+    errors = [r["error"] for r in run["results"] if r["error"]]
+    opens = [r["open"] for r in ok]
+    changes = [r["filter"] for r in ok]
+    line = (f"{run['n']:>3} session(s): open map p50 {pct(opens, .5):5.2f} s p95 {pct(opens, .95):5.2f} s | "
+            f"filter change p50 {pct(changes, .5):5.2f} s p95 {pct(changes, .95):5.2f} s | errors {len(errors)} | "
+            f"server CPU {run['cpu']:6.2f} s = {run['cpu'] / run['n']:5.2f} s per session | wall {run['wall']:5.1f} s "
+            f"(server busy {run['cpu'] / run['wall']:.0%} of it)"
+            f" | server RSS {run['rss']:6.0f} MB") if ok else f"{run['n']} sessions: every session failed"
+    return line + "".join(f"\n      error: {e}" for e in sorted(set(errors)))
+
+
+async def main_async(args) -> None:
+    from playwright.async_api import async_playwright
+
+    atlas = open_atlas()
+    frame, footprints = bundled_sites(atlas)
+    total = sum(1 for s in frame["site_id"] if footprints.get(s))
+    shown = flt.apply_filters(frame, flt.Filters(programmes=("Vanguard",)))["site_id"]
+    vanguards = sum(1 for s in shown if footprints.get(s))
+    out = ROOT / "test-output"
+    out.mkdir(exist_ok=True)
+    port = free_port()
+    server = start_server(port, out / "bench-load-server.log")
+    base = f"http://127.0.0.1:{port}"
+    try:
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(
+                executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            warm = await map_session(browser, base, total, vanguards)  # first load fills the server's caches
+            print(f"server {base} (pid {server.pid}); warm-up session: {warm['error'] or 'ok'}; "
+                  f"RSS {rss_mb(server.pid):.0f} MB")
+            print(f"each session: open /map ({total} footprints), pick Vanguard ({vanguards} footprints)")
+            single = await run_sessions(browser, base, 1, total, vanguards, server.pid)
+            print("baseline " + report(single))
+            many = await run_sessions(browser, base, args.sessions, total, vanguards, server.pid)
+            print("load     " + report(many))
+            per_one, per_many = single["cpu"], many["cpu"] / args.sessions
+            print(f"server CPU per session: {per_many:.2f} s with {args.sessions} at once v {per_one:.2f} s alone "
+                  f"(x{per_many / per_one if per_one else float('nan'):.2f})")
+
+            if args.uploads:
+                with tempfile.TemporaryDirectory() as tmp:
+                    first = rss_mb(server.pid)
+                    for round_ in range(1, args.rounds + 1):
+                        paths = []
+                        for i in range(args.uploads):
+                            path = Path(tmp) / f"list-{round_}-{i}.csv"
+                            path.write_text(site_list(atlas, args.rows, seed=100 * round_ + i), encoding="utf-8")
+                            paths.append(path)
+                        before = rss_mb(server.pid)
+                        cpu0 = cpu_seconds(server.pid)
+                        started = time.perf_counter()
+                        errors = await asyncio.gather(*(upload_session(browser, base, p) for p in paths))
+                        peak = rss_mb(server.pid)
+                        took = time.perf_counter() - started
+                        print(f"round {round_}: {args.uploads} concurrent uploads of {args.rows:,} rows: {took:.1f} s, "
+                              f"errors {sum(1 for e in errors if e)}, server CPU {cpu_seconds(server.pid) - cpu0:.1f} s"
+                              + "".join(f"\n      error: {e}" for e in sorted({e for e in errors if e})))
+                        print(f"  server RSS before the uploads {before:.0f} MB, when they finished {peak:.0f} MB; "
+                              f"waiting {args.settle:.0f} s for Streamlit to drop the closed sessions...", flush=True)
+                        for _ in range(int(args.settle // 15)):
+                            await asyncio.sleep(15)
+                        await asyncio.sleep(args.settle % 15)
+                        # Streamlit drops expired sessions when its session store next changes: one more
+                        # short session (as on any server in use) lets it do so.
+                        await map_session(browser, base, total, vanguards)
+                        await asyncio.sleep(args.trim_wait)  # the app returns freed memory every 30 s
+                        after = rss_mb(server.pid)
+                        print(f"  server RSS once the upload sessions ended: {after:.0f} MB "
+                              f"({after - before:+.0f} MB this round, {after - first:+.0f} MB in all; "
+                              "target within 100 MB)")
+                    print("  " + streamlit_memory(base))
+            if args.stop_rows:
+                with tempfile.TemporaryDirectory() as tmp:
+                    path = Path(tmp) / "long.csv"
+                    path.write_text(site_list(atlas, args.stop_rows, seed=99), encoding="utf-8")
+                    cpu0, started = cpu_seconds(server.pid), time.perf_counter()
+                    error = await upload_session(browser, base, path)
+                    full = cpu_seconds(server.pid) - cpu0
+                    print(f"a {args.stop_rows:,}-row list geocoded with its tab open: server CPU {full:.1f} s, "
+                          f"{time.perf_counter() - started:.1f} s{', error: ' + error if error else ''}")
+                    path.write_text(site_list(atlas, args.stop_rows, seed=98), encoding="utf-8")  # not cached
+                    cpu0 = cpu_seconds(server.pid)
+                    await closed_early(browser, base, path, 1.0)
+                    before_close = cpu_seconds(server.pid) - cpu0
+                    after, took = await until_idle(server.pid)
+                    print(f"the same size, tab closed 1 s into geocoding: server CPU {before_close:.1f} s before the "
+                          f"close and {after:.1f} s after it (idle {took:.0f} s later)")
+            await browser.close()
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=20, help="concurrent map sessions (default 20)")
+    parser.add_argument("--uploads", type=int, default=5, help="concurrent uploads (default 5; 0 to skip)")
+    parser.add_argument("--rows", type=int, default=10_000, help="rows per uploaded list (default 10,000)")
+    parser.add_argument("--trim-wait", type=float, default=35.0,
+                        help="seconds between the sessions' end and the last reading (default 35: the app "
+                             "returns freed memory every 30 s)")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="rounds of uploads (default 1; a second round shows whether memory is reused)")
+    parser.add_argument("--stop-rows", type=int, default=50_000,
+                        help="rows of the list whose tab is closed mid-geocoding (default 50,000; 0 to skip)")
+    parser.add_argument("--settle", type=float, default=135.0,
+                        help="seconds to wait after the uploads for the sessions to end (default 135)")
+    args = parser.parse_args()
+    if not 1 <= args.sessions <= 100 or not 0 <= args.uploads <= 20 or not 1 <= args.rows <= 50_000 \
+            or not 0 <= args.stop_rows <= 50_000 or not 1 <= args.rounds <= 5:
+        parser.error("keep --sessions within 1-100, --uploads within 0-20, --rows and --stop-rows within 50,000, "
+                     "--rounds within 1-5")
+    asyncio.run(main_async(args))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,434 @@
+"""Hostile files, links and loads (issue 10): a clear answer, nothing lost, no stalled server.
+
+Every fixture is generated here; nothing large is kept in git. Browser checks of the same
+cases are in test_browser_hostile.py.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import html
+import io
+import os
+import shutil
+import subprocess
+import sys
+import tracemalloc
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo import cli
+from geo.geocode.ladder import OUTPUT_COLUMNS, Geocoder
+from geo.geocode.site_csv import MAX_CELL_CHARS, SiteFileError, read_site_csv, read_site_file
+from geo.present.export import safe_cell, to_safe_csv
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+
+
+@pytest.fixture(scope="module")
+def geocoder(atlas):
+    return Geocoder(atlas)
+
+
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    code = cli.main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def read_output(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+
+
+def one_line_error(err: str) -> str:
+    """The one line that starts with 'error:' (progress lines may come before it), and nothing like a traceback."""
+    assert "Traceback" not in err
+    lines = [line for line in err.splitlines() if line.startswith("error:")]
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+# -- 1. a small upload cannot stall the server: chunks, a budget, and a stop between chunks ----------------
+
+class FakeClock:
+    def __init__(self, step: float):
+        self.now, self.step = 0.0, step
+
+    def __call__(self) -> float:
+        self.now += self.step
+        return self.now
+
+
+@pytest.mark.build
+def test_a_time_budget_keeps_every_row_in_order_and_says_why(geocoder):
+    from geo.geocode.batch import geocode_in_chunks
+
+    frame = pd.DataFrame({"site_name": ["Wirral", "Leeds", "Kent", "Salford", "Atlantis"] * 3,
+                          "mine": [str(i) for i in range(15)]})
+    seen = []
+    result = geocode_in_chunks(geocoder, frame, chunk_rows=4, budget_s=2.5, clock=FakeClock(1.0),
+                               progress=lambda done, total: seen.append((done, total)))
+    out = result.frame
+    assert len(out) == 15 and out["mine"].tolist() == [str(i) for i in range(15)]  # nothing lost, in order
+    assert result.done == 8 and seen == [(0, 15), (4, 15), (8, 15)]
+    assert out["status"].iloc[:8].tolist()[:4] == ["matched"] * 4
+    rest = out.iloc[8:]
+    assert (rest["status"] == "unmatched").all() and rest["population"].isna().all()
+    assert rest["note"].str.contains("time budget of 2 s").all() and rest["note"].str.contains("separate file").all()
+    assert result.sets[8:] == [frozenset()] * 7 and len(result.sets) == 15
+
+
+@pytest.mark.build
+def test_a_long_list_shares_one_set_per_distinct_footprint(geocoder):
+    from geo.geocode.batch import geocode_in_chunks
+
+    result = geocode_in_chunks(geocoder, pd.DataFrame({"site_name": ["Wirral", "Leeds", "Kent"] * 50}), chunk_rows=7)
+    distinct = {s for s in result.sets if s}
+    assert len(distinct) == 3 and len({id(s) for s in result.sets if s}) == 3  # memory in proportion to places
+
+
+@pytest.mark.build
+def test_work_stops_at_the_next_chunk_when_progress_says_stop(geocoder, monkeypatch):
+    """Streamlit stops a closed or rerun session by raising from its next element update."""
+    from geo.geocode.batch import geocode_in_chunks
+
+    class Stop(Exception):
+        pass
+
+    calls = []
+    real = geocoder.geocode_frame
+    monkeypatch.setattr(geocoder, "geocode_frame", lambda chunk: (calls.append(len(chunk)), real(chunk))[1])
+
+    def progress(done: int, _total: int) -> None:
+        if done >= 20:
+            raise Stop
+
+    with pytest.raises(Stop):
+        geocode_in_chunks(geocoder, pd.DataFrame({"site_name": ["Leeds"] * 1000}), chunk_rows=10, progress=progress)
+    assert calls == [10, 10]
+
+
+# -- 2. links and file names are shown as text, never markdown or HTML --------------------------------------
+
+@pytest.mark.parametrize("typed", ["[Sign in again](https://example.org)", "![x](https://example.org/t.png)",
+                                   "<img src=x onerror=alert(1)>", ":red[big] $x^2$ :material/home: **b** `c`",
+                                   "<https://example.org> www.example.org", "a\\_b &#91; &amp;"])
+def test_as_text_leaves_no_markdown_or_html_and_reads_back_as_typed(typed):
+    from ui.text import JOINER, as_text
+
+    shown = as_text(typed)
+    assert not any(c in shown for c in "[]()<>!*`:$_\\") and "www." not in shown and "https:" not in shown
+    assert html.unescape(shown).replace(JOINER, "") == typed
+
+
+@pytest.fixture
+def app_at(cache_dir):
+    def start(page: str = "pages/overview.py", **params: str) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=120)
+        for key, value in params.items():
+            at.query_params[key] = value
+        if page != "pages/overview.py":
+            at.switch_page(page)
+        return at.run()
+    return start
+
+
+@pytest.mark.build
+@pytest.mark.parametrize("params", [{"region": "[Sign in again](https://example.org)"},
+                                    {"region": "![x](https://example.org/t.png)"},
+                                    {"[Sign in](https://example.org)": "1"}])
+def test_a_link_cannot_put_a_link_or_an_image_into_a_notice(app_at, params):
+    at = app_at(**params)
+    assert not at.exception
+    (notice,) = at.warning
+    assert "](" not in notice.value and "![" not in notice.value and "\\" not in notice.value
+    typed = next(iter(params.values())) if "region" in params else next(iter(params))
+    assert typed in html.unescape(notice.value).replace("\u2060", "")
+
+
+@pytest.mark.build
+def test_a_markdown_file_name_is_shown_as_typed(app_at):
+    at = app_at("pages/geocode.py")
+    name = "[urgent](https://example.org)_list*.csv"
+    at.file_uploader(key="geocode_upload").set_value((name, b"name\nx\n", "text/csv")).run()
+    (error,) = at.error
+    assert "](" not in error.value and "\\" not in error.value
+    assert name in html.unescape(error.value).replace("\u2060", "")
+
+
+# -- 3. user data comes back, in place and unchanged --------------------------------------------------------
+
+@pytest.mark.build
+def test_input_columns_named_like_output_columns_come_back_unchanged(tmp_path, capsys, cache_dir):
+    source = tmp_path / "in.csv"
+    source.write_text("id,status,site_name,note,population,method\n1,open,Wirral,my note,12,=phone\n"
+                      "2,closed,Atlantis,,-5,\n", encoding="utf-8")
+    code, out, err = run_cli(capsys, "geocode", str(source), "-o", str(tmp_path / "out.csv"))
+    assert code == 0, err
+    result = read_output(tmp_path / "out.csv")
+    columns = list(result.columns)
+    assert columns[:6] == ["id", "status", "site_name", "note", "population", "method"]  # in place, same names
+    assert result["status"].tolist() == ["open", "closed"] and result["note"].tolist() == ["my note", ""]
+    assert result["population"].tolist() == ["12", "-5"] and result["method"].tolist() == ["'=phone", ""]
+    for name in ("status", "note", "population", "method"):
+        assert f"geocoded_{name}" in columns
+    assert result["geocoded_status"].tolist() == ["matched", "unmatched"]
+    assert {c.removeprefix("geocoded_") for c in columns[6:]} == set(OUTPUT_COLUMNS)
+    assert "geocoded_status" in err  # the rename is said, once
+
+
+def test_the_formula_guard_keeps_numbers_as_numbers():
+    assert [safe_cell(v) for v in ("-2.29", "+44", "-1e-3", ".5", "-0", "12")] == \
+        ["-2.29", "+44", "-1e-3", ".5", "-0", "12"]
+    assert [safe_cell(v) for v in ("-2.29+A1", "=1+2", "+44 20 7946 0000", "-cmd|' /C calc'!A0", "@SUM(A1)",
+                                   "-", "-inf", "1-2")] == \
+        ["'-2.29+A1", "'=1+2", "'+44 20 7946 0000", "'-cmd|' /C calc'!A0", "'@SUM(A1)", "'-", "'-inf", "1-2"]
+    rows = list(csv.reader(io.StringIO(to_safe_csv(pd.DataFrame({"lon": ["-2.29"], "x": [-3]}), ()).decode(
+        "utf-8-sig"))))
+    assert rows[1] == ["-2.29", "-3"]
+
+
+@pytest.mark.build
+@pytest.mark.parametrize("attribution", [False, True])
+def test_a_geocoded_file_geocoded_again_keeps_its_coordinate_matches(tmp_path, capsys, cache_dir, attribution):
+    source = tmp_path / "in.csv"
+    source.write_text("site_name,lat,lon\nSite A,53.4875,-2.2901\nSite B,51.5072,-0.1276\n", encoding="utf-8")
+    first, second = tmp_path / "once.csv", tmp_path / "twice.csv"
+    extra = ["--attribution"] if attribution else []
+    assert run_cli(capsys, "geocode", str(source), "-o", str(first), *extra)[0] == 0
+    assert run_cli(capsys, "geocode", str(first), "-o", str(second), *extra)[0] == 0
+    text = second.read_text(encoding="utf-8-sig")
+    again = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, comment=None,
+                        skiprows=sum(1 for line in text.splitlines() if line.startswith('"#') or
+                                     line.startswith("# ")))
+    assert again["lon"].tolist() == ["-2.2901", "-0.1276"]
+    assert again["geocoded_method"].tolist() == ["coordinates", "coordinates"]
+    assert again["geocoded_ccg_codes"].tolist() == again["ccg_codes"].tolist() == ["01G", again["ccg_codes"][1]]
+    assert again["ccg_codes"][1] != ""
+
+
+def test_a_row_that_does_not_split_like_the_header_is_reported_by_line():
+    with pytest.raises(SiteFileError, match=r"line 4 does not split like the header.*semicolons.*commas"):
+        read_site_csv(b"site_name,region\nWirral,North\n\nLeeds;r2\n")
+    # a short row with no other separator is fine (a missing trailing cell)
+    assert read_site_csv(b"site_name,region\nWirral\n")["region"].tolist() == [""]
+
+
+# -- 4. one line, what to fix, exit status 2, before the work --------------------------------------------------
+
+@pytest.mark.parametrize(("header", "says"), [
+    ("site_name,x,x", "columns 2 and 3 are both called 'x'"),
+    ("Site Name,site_name", "both mean 'site_name'"),
+    ("site_name,,", "columns 2 and 3 both have an empty header"),
+])
+def test_duplicate_column_names_get_a_clear_message(tmp_path, capsys, header, says):
+    source = tmp_path / "dup.csv"
+    source.write_text(f"{header}\n" + ",".join(["Wirral"] + ["1"] * header.count(",")) + "\n", encoding="utf-8")
+    code, _out, err = run_cli(capsys, "geocode", str(source), "-o", str(tmp_path / "out.csv"))
+    assert code == 2 and says in one_line_error(err)
+
+
+@pytest.fixture
+def no_work(monkeypatch):
+    """Fail if the geocoder is opened: the output path must be checked before any work."""
+    def refuse(_args):
+        raise AssertionError("work started before the output path was checked")
+    monkeypatch.setattr(cli, "_open_geocoder", refuse)
+
+
+@pytest.mark.parametrize(("output", "says"), [
+    ("missing/out.csv", "does not exist"),
+    (".", "is a folder"),
+])
+def test_a_bad_output_path_is_refused_before_the_work(tmp_path, capsys, no_work, output, says):
+    source = tmp_path / "in.csv"
+    source.write_text("site_name\nWirral\n", encoding="utf-8")
+    code, _out, err = run_cli(capsys, "geocode", str(source), "-o", str(tmp_path / output))
+    assert code == 2 and says in one_line_error(err)
+
+
+def test_an_unwritable_output_folder_is_refused_before_the_work(tmp_path, capsys, no_work):
+    source = tmp_path / "in.csv"
+    source.write_text("site_name\nWirral\n", encoding="utf-8")
+    # /proc takes no new files, whoever runs the test (a folder with mode 500 stops everyone but root)
+    code, _out, err = run_cli(capsys, "geocode", str(source), "-o", "/proc/out.csv")
+    assert code == 2 and "cannot create files" in one_line_error(err)
+
+
+@pytest.mark.build
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_a_full_disk_gives_one_line(tmp_path, capsys, cache_dir):
+    source = tmp_path / "in.csv"
+    source.write_text("site_name\nWirral\n", encoding="utf-8")
+    code, _out, err = run_cli(capsys, "geocode", str(source), "-o", "/dev/full")
+    assert code == 2 and "is full" in one_line_error(err)
+
+
+def test_dev_zero_is_refused_after_a_bounded_read(tmp_path, capsys):
+    tracemalloc.start()
+    code, _out, err = run_cli(capsys, "geocode", "/dev/zero", "-o", str(tmp_path / "out.csv"))
+    _now, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert code == 2 and "limit of 5 MB" in one_line_error(err) and peak < 20_000_000
+
+
+def test_a_huge_file_is_refused_from_its_length(tmp_path, capsys):
+    huge = tmp_path / "huge.csv"
+    with open(huge, "wb") as handle:  # sparse: 600 MB long, nothing on disk
+        handle.write(b"site_name\n")
+        handle.truncate(600_000_000)
+    tracemalloc.start()
+    code, _out, err = run_cli(capsys, "geocode", str(huge), "-o", str(tmp_path / "out.csv"))
+    _now, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert code == 2 and "600.0 MB; the limit is 5 MB" in one_line_error(err) and peak < 5_000_000
+
+
+def test_a_folder_as_input_gets_one_line(tmp_path, capsys):
+    code, _out, err = run_cli(capsys, "geocode", str(tmp_path), "-o", str(tmp_path / "out.csv"))
+    assert code == 2 and "folder" in one_line_error(err)
+
+
+def test_a_one_megabyte_cell_is_refused_as_too_long_not_as_bad_quoting():
+    data = b"site_name,areas\nWirral,x\n" + b"A" * 1_000_000 + b",y\n"
+    with pytest.raises(SiteFileError, match=rf"line 3: cell too long \(limit {MAX_CELL_CHARS:,} characters\)"):
+        read_site_csv(data)
+    quoted = b'site_name\n"' + b"B" * 1_000_000 + b'"\n'
+    with pytest.raises(SiteFileError, match="cell too long"):
+        read_site_csv(quoted)
+    # a cell at the limit is read
+    assert len(read_site_csv(b"site_name\n" + b"C" * MAX_CELL_CHARS + b"\n").loc[0, "site_name"]) == MAX_CELL_CHARS
+
+
+def test_utf16_big_endian_without_a_byte_order_mark_is_read():
+    text = "site_name;Notes\nBognor Régis;x\n"
+    for data in (text.encode("utf-16-be"), text.encode("utf-16-le"), codecs.BOM_UTF16_BE + text.encode("utf-16-be")):
+        frame = read_site_csv(data)
+        assert list(frame.columns) == ["site_name", "Notes"] and frame.loc[0, "site_name"] == "Bognor Régis"
+
+
+def test_read_site_file_never_reads_past_the_limit(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_bytes(b"site_name\n" + b"x" * 100)
+    assert read_site_file(path, max_bytes=200).startswith(b"site_name")
+    with pytest.raises(SiteFileError, match="limit"):
+        read_site_file(path, max_bytes=50)
+
+
+@pytest.mark.build
+def test_empty_areas_are_not_matched_and_a_code_of_the_wrong_kind_is_refused(geocoder):
+    frame = pd.DataFrame({"site_name": ["x", "y", "z", "w", "v"],
+                          "areas": [";;;", "lad:12F", "ccg:12F", "utla:E08000015", "ccg:E08000015"]})
+    out, sets = geocoder.geocode_frame(frame)
+    assert out["status"].tolist() == ["unmatched", "unmatched", "matched", "matched", "unmatched"]
+    assert "only separators" in out.loc[0, "note"] and sets[0] == frozenset()
+    assert "lad:12F is the code of a CCG, not a district: write ccg:12F" in out.loc[1, "note"]
+    assert "E08000015 is the code of a district, not a CCG" in out.loc[4, "note"]
+
+
+# -- 5. a damaged cache: the app says how to rebuild ------------------------------------------------------------
+
+@pytest.mark.build
+def test_the_app_refuses_a_damaged_cache_and_says_how_to_rebuild(cache_dir, tmp_path, monkeypatch):
+    from geo.cache import LSOA_TABLE, cache_damage
+    from ui import data
+
+    copy = tmp_path / "cache"
+    shutil.copytree(cache_dir, copy)
+    assert cache_damage(copy) is None
+    with open(copy / LSOA_TABLE, "r+b") as handle:
+        handle.seek(2000)
+        handle.write(b"\x00damaged\x00")
+    assert "lsoa.parquet" in cache_damage(copy)
+    data.atlas.clear()
+    monkeypatch.setenv("ATLAS_CACHE_DIR", str(copy))
+    try:
+        for page in ("pages/overview.py", "pages/map.py", "pages/geocode.py"):
+            at = AppTest.from_file(APP, default_timeout=60)
+            at.switch_page(page)
+            at.run()
+            assert not at.exception
+            (error,) = at.error
+            assert "lsoa" in html.unescape(error.value) and "python -m geo build" in error.value
+    finally:
+        data.atlas.clear()
+
+
+def test_cache_damage_needs_no_raw_directory(tmp_path, monkeypatch):
+    from geo.cache import cache_damage
+
+    monkeypatch.setenv("ATLAS_RAW_DIR", str(tmp_path / "nowhere"))
+    assert "no built cache" in cache_damage(tmp_path)
+    (tmp_path / "manifest.json").write_text("{not json")
+    assert "damaged" in cache_damage(tmp_path)
+
+
+# -- 6. memory and exposure ----------------------------------------------------------------------------------
+
+@pytest.mark.build
+def test_a_session_keeps_one_uploaded_result_and_no_server_wide_cache(app_at):
+    at = app_at("pages/geocode.py")
+    for name in ("a.csv", "b.csv", "c.csv"):
+        at.file_uploader(key="geocode_upload").set_value((name, f"site_name\nWirral\n{name}\n".encode(),
+                                                          "text/csv")).run()
+        assert not at.exception
+    digest, _result = at.session_state["_geocode_result"]  # one result per session: the last file's
+    assert digest == hashlib.sha256(b"site_name\nWirral\nc.csv\n").hexdigest()
+    source = (ROOT / "pages" / "geocode.py").read_text()
+    assert "st.cache_data" not in source  # uploaded results live in the session, freed when it ends
+
+
+def test_run_sh_serves_on_loopback_unless_told():
+    script = (ROOT / "scripts" / "run.sh").read_text()
+    probe = script.split("exec ", 1)[0].replace("bash scripts/setup.sh", "true")
+    for env, expected in (({}, "127.0.0.1"), ({"ATLAS_ADDRESS": "0.0.0.0"}, "0.0.0.0")):
+        shown = subprocess.run(["bash", "-c", probe + 'echo "ADDRESS=$address"'], cwd=ROOT, capture_output=True,
+                               text=True, env={"PATH": os.environ["PATH"], **env}, check=True).stdout
+        assert f"ADDRESS={expected}" in shown
+    assert '--server.address "$address"' in script
+
+
+def test_limits_are_in_the_readme():
+    from geo.geocode.site_csv import MAX_BYTES, MAX_ROWS
+
+    readme = (ROOT / "README.md").read_text()
+    for figure in (f"{MAX_BYTES // 1_000_000} MB", f"{MAX_ROWS:,} rows", f"{MAX_CELL_CHARS:,} characters",
+                   "ATLAS_ADDRESS", "geocoded_"):
+        assert figure in readme, figure
+
+
+def test_module_imports_without_streamlit():
+    code = "import sys; import geo.geocode.batch, geo.geocode.site_csv, geo.cli; assert 'streamlit' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+
+
+def test_the_long_link_check_uses_streamlits_own_limits():
+    from streamlit.runtime.state import query_params
+
+    from ui import links
+
+    assert links.MAX_FIELDS == query_params.CLIENT_STATE_QUERY_STRING_MAX_FIELDS
+    assert links.MAX_CHARS == query_params.CLIENT_STATE_QUERY_STRING_MAX_LENGTH
+
+
+def test_memory_housekeeping_returns_freed_pages_on_linux():
+    from ui import memory
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("glibc only")
+    blocks = [bytearray(100_000) for _ in range(2000)]  # 200 MB in blocks below the mmap threshold
+    del blocks
+    before = int(next(line for line in Path("/proc/self/status").read_text().splitlines()
+                      if line.startswith("VmRSS")).split()[1])
+    assert memory.release_freed_memory()
+    after = int(next(line for line in Path("/proc/self/status").read_text().splitlines()
+                     if line.startswith("VmRSS")).split()[1])
+    assert after <= before
+    thread = memory.start_housekeeping(interval_s=3600)
+    assert thread is not None and thread.daemon and thread.is_alive()
