@@ -87,7 +87,7 @@ def geocode(upload: bytes) -> tuple[BatchResult, str, dict[int, dict]]:
     try:
         result = geocode_in_chunks(geocoder(), frame, budget_s=BUDGET_S, progress=progress)
     finally:
-        geocoder().resolve.cache_clear()  # its names are this list's: do not keep them server-wide
+        geocoder().forget()  # its names are this list's: do not keep them server-wide
         slots.release()
     bar.empty()
     row = output_names(result.frame.columns, [ROW_KEY])[ROW_KEY]

@@ -45,6 +45,13 @@ class Geocoder:
         self.resolve = lru_cache(maxsize=MEMO_SIZE)(self._resolve)
         self.read_known = lru_cache(maxsize=MEMO_SIZE)(self._read_known)
 
+    def forget(self) -> None:
+        """Drop the memos of names and footprints read so far (a server calls this after each
+        uploaded list, so one user's names are not kept in memory for the next)."""
+        self.resolve.cache_clear()
+        self.read_known.cache_clear()
+        self.footprints.summary.cache_clear()
+
     @cached_property
     def fuzzy_keys(self) -> list[str]:
         """Names fuzzy matching may land on: areas, aliases and trusts (not the 7,800 practices)."""

@@ -43,10 +43,16 @@ def with_age_columns(frame: pd.DataFrame, footprints: Mapping[object, Iterable[s
     footprint get missing values. The bands are residents, also where a site's ``population`` is
     a registered list.
     """
-    rows = []
+    rows, seen = [], {}  # a long list repeats a few footprints: one profile each
     for position, ident in enumerate(frame[key] if isinstance(footprints, Mapping) else range(len(frame))):
         codes = footprints.get(ident, ()) if isinstance(footprints, Mapping) else footprints[position]
-        rows.append(age_profile(atlas, codes) if codes else None)
+        if not codes:
+            rows.append(None)
+            continue
+        known = frozenset(codes)
+        if known not in seen:
+            seen[known] = age_profile(atlas, known)
+        rows.append(seen[known])
     out = frame.copy()
     for band, column in AGE_COLUMNS.items():
         out[column] = pd.array([r[band] if r else pd.NA for r in rows], dtype="Int64")

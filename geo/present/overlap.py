@@ -34,21 +34,16 @@ def list_overlap(
     records = []
     site_list = [(s, site_footprints.get(s, frozenset())) for s in sites["site_id"]]
     info = sites.set_index("site_id")
+    seen: dict[frozenset[str], tuple[int, list[dict]]] = {}
     for (_, row), codes in zip(rows.iterrows(), row_footprints, strict=True):
         base = {"row": row.get("row"), "site_name": row.get("site_name"), "status": row.get("status")}
         if not codes:
             records.append(base | {"row_population": pd.NA, "site": "(no footprint: not located)"})
             continue
-        residents = atlas.population(codes)
-        hits = []
-        for site_id, footprint in site_list:
-            shared = footprint & codes
-            if shared:
-                people = atlas.population(shared)
-                hits.append(base | {"row_population": residents, "site": info.at[site_id, "display_name"],
-                                    "programme": info.at[site_id, "programme"],
-                                    "care_model": info.at[site_id, "care_model"], "people_in_both": people,
-                                    "share_of_row_pct": round(people / residents * 100, 1) if residents else None})
+        if codes not in seen:  # a long list repeats a few footprints: intersect each once
+            seen[codes] = _site_overlaps(atlas, codes, site_list, info)
+        residents, found = seen[codes]
+        hits = [base | {"row_population": residents} | hit for hit in found]
         records.extend(sorted(hits, key=lambda r: -r["people_in_both"]) or
                        [base | {"row_population": residents, "site": "(none: outside every site shown)",
                                 "people_in_both": 0, "share_of_row_pct": 0.0}])
@@ -56,6 +51,20 @@ def list_overlap(
     for column in ("row_population", "people_in_both"):
         out[column] = out[column].astype("Int64")
     return out
+
+
+def _site_overlaps(atlas: Atlas, codes: frozenset[str], site_list: list, info: pd.DataFrame) -> tuple[int, list[dict]]:
+    """Residents of one footprint, and what it shares with each site it meets."""
+    residents = atlas.population(codes)
+    hits = []
+    for site_id, footprint in site_list:
+        shared = footprint & codes
+        if shared:
+            people = atlas.population(shared)
+            hits.append({"site": info.at[site_id, "display_name"], "programme": info.at[site_id, "programme"],
+                         "care_model": info.at[site_id, "care_model"], "people_in_both": people,
+                         "share_of_row_pct": round(people / residents * 100, 1) if residents else None})
+    return residents, hits
 
 
 def rows_inside(overlap: pd.DataFrame) -> int:
