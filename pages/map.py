@@ -15,7 +15,7 @@ from streamlit_folium import st_folium
 from geo.geography import LAYERS
 from geo.present import atlas_map, export, map_data
 from geo.present import folium_map as mapping
-from geo.present.hospitals import hospital_layer, hospital_points_geojson
+from geo.present.hospitals import POINT_STYLE, hospital_layer, hospital_points_geojson
 from geo.present.labels import place_labels
 from geo.sources import ATTRIBUTION
 from ui import data, shell, widgets
@@ -76,8 +76,9 @@ else:
     if shade:
         url, breaks = data.shading(shade)
         shading = (shade, url, breaks, shade_label)
+    points_legend = atlas_map.legend_swatch("Hospitals of hospital networks (points)", POINT_STYLE["fillColor"])
     state = atlas_map.map_state(shown_ids, models, {k: data.outline_url(k) for k in outlines}, shading,
-                                fit=not current.filters.is_default())
+                                fit=not current.filters.is_default(), extra_legend=points_legend if hospitals else "")
     base = atlas_map.base_map(data.map_urls(), asset_base=widgets.asset_base(), tiles=tiles, tiles_attr=tiles_attr)
     clicked = st_folium(base, key="atlas_map", height=MAP_HEIGHT, use_container_width=True,
                         returned_objects=["last_active_drawing"],

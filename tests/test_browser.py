@@ -304,7 +304,7 @@ def test_a_later_wave_hospital_network_is_drawn_with_its_hospitals(page, server,
     wait_for_count(footprints_on_map(page), 1)
     wait_for_count(hospitals_on_map(page), 4)  # Salford Royal, Royal Albert Edward, Leigh, Wrightington
     legend = page.frame_locator(FOLIUM).locator(".atlas-legend").inner_text()
-    assert "Care model" in legend and "Acute care collaboration" in legend
+    assert "Care model" in legend and "Acute care collaboration" in legend and "Hospitals" in legend
     hospitals_on_map(page).last.click()  # a hospital selects its site, as a footprint does
     page.get_by_text("Name as announced").wait_for()
     details = page.locator('[data-testid="stMain"]').inner_text()
