@@ -4,7 +4,7 @@ Streamlit drops the entire query string of a link with more than 1,000 parameter
 than 512 KiB (``CLIENT_STATE_QUERY_STRING_MAX_FIELDS`` and ``..._MAX_LENGTH`` in
 ``streamlit.runtime.state.query_params``, 1.67): every filter in it is lost and the script
 sees no parameters at all. Only the browser still knows the address, so a small component
-(Streamlit's own ``components.html``; same-origin, no request leaves the page) reads it there
+(``st.iframe`` with inline HTML; same-origin, no request leaves the page) reads it there
 and, only for such a link, shows a one-line notice. It is text (``textContent``), never HTML.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 
-import streamlit.components.v1 as components
+import streamlit as st
 
 MAX_FIELDS = 1000
 MAX_CHARS = 512 * 1024
@@ -41,4 +41,4 @@ background:rgba(255,227,18,0.1);color:rgb(146,108,5);padding:10px 14px;border-ra
 
 def long_link_notice() -> None:
     """Draw the (normally invisible) check; it shows a notice only for a link Streamlit ignored."""
-    components.html(_HTML.format(fields=MAX_FIELDS, chars=MAX_CHARS, message=json.dumps(MESSAGE)), height=0)
+    st.iframe(_HTML.format(fields=MAX_FIELDS, chars=MAX_CHARS, message=json.dumps(MESSAGE)), height=1)
