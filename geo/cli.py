@@ -5,9 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from geo import config
 from geo.build.raw import RawDataError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -136,7 +140,7 @@ def _write(frame, path: str, attribution: bool) -> None:
               file=sys.stderr)
 
 
-def _summary_line(frame) -> str:
+def _summary_line(frame: pd.DataFrame) -> str:
     from geo.geocode.match import status_summary
 
     return status_summary(frame["status"])

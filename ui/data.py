@@ -5,6 +5,8 @@ UI only in the sense that it caches: the work is done in ``geo``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 import streamlit as st
 
@@ -19,6 +21,9 @@ from geo.present.age import AGE_COLUMNS, OLDER_SHARE, with_age_columns
 from geo.present.coverage import england_population, union_population
 from geo.present.hospitals import hospital_sites
 from ui.memory import start_housekeeping
+
+if TYPE_CHECKING:  # ui.sidebar builds its View from this module's data
+    from ui.sidebar import View
 
 
 @st.cache_resource(show_spinner="Checking the geography cache...")
@@ -129,6 +134,6 @@ def population_bounds() -> tuple[int, int]:
     return flt.population_bounds(sites()[0]["population"])
 
 
-def union_people(current) -> int:
+def union_people(current: View) -> int:
     """People living in the union of the view's footprints (each person once)."""
     return union_population(atlas(), current.lsoa_sets())
