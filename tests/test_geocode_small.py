@@ -87,7 +87,10 @@ def test_official_groupings_are_areas(small_atlas, geocoder):
     assert north_east.matched and geocoder.footprint(north_east) == geocoder.footprint(tyne_and_wear)
     manchester = geocoder.resolve("Greater Manchester")  # county and 2013 area team: the area team
     assert manchester.matched and "area team" in geocoder.columns(manchester)[0]["footprint_level"]
-    assert geocoder.resolve("NHS North East").status == "ambiguous"  # a strategic health authority's style
+    authority = geocoder.resolve("NHS North East")  # a strategic health authority (2006-13): the region's area
+    assert authority.matched and "strategic health authority" in authority.method
+    assert geocoder.footprint(authority) == geocoder.footprint(north_east)
+    assert geocoder.resolve("NHS Tyne and Wear").status == "ambiguous"  # "NHS" and no region: no such authority
 
 
 def test_a_network_of_trusts_is_where_their_hospitals_stand(small_atlas, geocoder):

@@ -69,7 +69,7 @@ class FakeClock:
 def test_a_time_budget_keeps_every_row_in_order_and_says_why(geocoder):
     from geo.geocode.batch import geocode_in_chunks
 
-    frame = pd.DataFrame({"site_name": ["Wirral", "Leeds", "Kent", "Salford", "Atlantis"] * 3,
+    frame = pd.DataFrame({"site_name": ["Wirral", "Leeds", "Kent County Council", "Salford", "Atlantis"] * 3,
                           "mine": [str(i) for i in range(15)]})
     seen = []
     result = geocode_in_chunks(geocoder, frame, chunk_rows=4, budget_s=2.5, clock=FakeClock(1.0),
@@ -88,7 +88,8 @@ def test_a_time_budget_keeps_every_row_in_order_and_says_why(geocoder):
 def test_a_long_list_shares_one_set_per_distinct_footprint(geocoder):
     from geo.geocode.batch import geocode_in_chunks
 
-    result = geocode_in_chunks(geocoder, pd.DataFrame({"site_name": ["Wirral", "Leeds", "Kent"] * 50}), chunk_rows=7)
+    names = ["Wirral", "Leeds", "Kent County Council"] * 50
+    result = geocode_in_chunks(geocoder, pd.DataFrame({"site_name": names}), chunk_rows=7)
     distinct = {s for s in result.sets if s}
     assert len(distinct) == 3 and len({id(s) for s in result.sets if s}) == 3  # memory in proportion to places
 

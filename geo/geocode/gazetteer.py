@@ -30,11 +30,6 @@ TARGET_KINDS = ("ccg", "ccg13", "lad", "utla", "county", "gor", "at13", "office"
 #: teams and 2015 local offices.
 GROUPINGS = {"county": ("county_code", "county_name"), "gor": ("gor_code", "gor_name"),
              "at13": ("at13_code", "at13_name"), "office": ("nhs_local_office_ods", "nhs_local_office_name")}
-#: Groupings that NHS England drew from whole CCGs: a name that is one of these and also a
-#: council grouping of nearly the same place ("West Yorkshire") is read as the NHS one. (Not the
-#: 2015 local offices: "Yorkshire and Humber" was also a government region and a strategic health
-#: authority, so that name stays ambiguous.)
-NHS_GROUPINGS = ("at13",)
 
 
 GROUPING_LABELS = {"county": "county", "gor": "government region", "at13": "NHS England area team, 2013",
@@ -189,6 +184,28 @@ class Gazetteer:
             groups.append(tuple(sorted(group)))
         return sorted(groups)
 
+    @cached_property
+    def surrounded_unitaries(self) -> dict[str, list[str]]:
+        """County code -> the unitary authorities it surrounds: touching no other area and lying
+        within the county's hull (Nottingham in Nottinghamshire; not Cornwall, beside Devon). The
+        county as a place takes them in; its council does not."""
+        layer = self.atlas.layer("lad", display=True).set_index("code")
+        county_of = dict(self.atlas.lsoas[["lad_code", "county_code"]].drop_duplicates().itertuples(index=False))
+        tree = shapely.STRtree(layer.geometry.to_numpy())
+        out: dict[str, list[str]] = defaultdict(list)
+        for lad, shape in layer.geometry.items():
+            if not lad.startswith("E06"):
+                continue
+            near = {layer.index[i] for i in tree.query(shape, predicate="dwithin", distance=0.001)} - {lad}
+            counties = {county_of.get(n, "") for n in near}
+            if len(counties) != 1 or not next(iter(counties)).startswith("E10"):
+                continue
+            county = counties.pop()
+            hull = layer.geometry[[c for c, k in county_of.items() if k == county and c in layer.index]]
+            if hull.union_all().convex_hull.contains(shape.centroid):
+                out[county].append(lad)
+        return dict(out)
+
     def lad_neighbours(self, lad: str) -> set[str]:
         return self._lad_neighbours.get(lad, {lad})
 
@@ -256,6 +273,20 @@ class Gazetteer:
             out = set(self._by_column["ccg"][max(within, key=within.get)])
         return frozenset(out)
 
+    def area_teams_of(self, lsoas: frozenset[str]) -> set[str]:
+        """The NHS England 2013 area teams of the CCGs among ``lsoas`` (each CCG in the team holding
+        most of its LSOAs)."""
+        ccg_of, _pop, _totals = self._ccg_population
+        return {self._ccg_area_team[ccg] for ccg in {ccg_of[lsoa] for lsoa in lsoas}} - {""}
+
+    @cached_property
+    def _ccg_area_team(self) -> dict[str, str]:
+        lsoas = self.atlas.lsoas
+        if "at13_name" not in lsoas.columns:
+            return defaultdict(str)
+        teams = lsoas.groupby("ccg_ods")["at13_name"].agg(lambda s: s.mode().iloc[0] if s.notna().any() else "")
+        return defaultdict(str, teams.fillna("").to_dict())
+
     @cached_property
     def _ccg_population(self) -> tuple[dict[str, str], dict[str, int], dict[str, int]]:
         lsoas = self.atlas.lsoas
@@ -320,7 +351,7 @@ def _name_variants(kind: str, key: str) -> list[str]:
     """Council names as people write them: "City of York" for York, "Durham" for County Durham."""
     if kind == "ccg":
         return [key]
-    variants = [key, f"city of {key}", f"{key} city"]
+    variants = [key, f"city of {key}", f"{key} city", f"{key} district", f"{key} borough"]
     if key.startswith("county "):
         variants.append(key.removeprefix("county "))
     return variants

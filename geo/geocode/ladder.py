@@ -30,7 +30,7 @@ Step = Callable[["Geocoder", str], "Match | None"]
 #: Steps that read a name as it stands, without guessing; compounds are split into these.
 KNOWN: tuple[Step, ...] = (steps.area_name, steps.alias, steps.organisation)
 #: Every step that reads a name (the site's, or its lead organisation's), in order.
-NAME: tuple[Step, ...] = KNOWN + (steps.bracketed, steps.compound)
+NAME: tuple[Step, ...] = KNOWN + (steps.bracketed, steps.compound, steps.titled)
 #: Name lookups kept per geocoder; plenty for a list, bounded for a server.
 MEMO_SIZE = 65536
 

@@ -26,7 +26,13 @@ GENERIC_PHRASES = [
     "system resilience group", "urgent and emergency care network", "urgent care network",
     "together", "primary and community care providers", "providers", "and partners",
     "women s and children s services", "women s and children services", "services",
+    # the kinds of body later programmes named themselves after ("Norfolk and Waveney STP")
+    "sustainability and transformation partnership", "sustainability and transformation plan",
+    "sustainability and transformation", "stp", "integrated care system", "ics", "accountable care system",
+    "accountable care organisation", "success regime",
 ]
+#: Words a brand puts before its place ("One Gloucestershire", "Our Dorset"); never part of one.
+BRAND_OPENERS = re.compile(r"^(?:our|one) ")
 
 
 def _phrase_pattern(phrases: list[str]) -> re.Pattern[str]:
@@ -58,7 +64,17 @@ def strip_generic(key: str) -> str:
     """Drop programme words from a normalised key, unless nothing would be left."""
     stripped = " ".join(_GENERIC.sub(" ", key).split())
     stripped = re.sub(r"^(and )+|( and)+$", "", stripped).strip()
+    stripped = BRAND_OPENERS.sub("", stripped)
     return stripped or key
+
+
+def generic_free(text: str) -> str:
+    """The name as written, less programme words, its separators kept for splitting into parts
+    ("Kent and Medway Health and Care Partnership" -> "Kent and Medway")."""
+    text = str(text).replace("&", " and ").replace("'", " ").replace("\u2019", " ")
+    stripped = _GENERIC.sub(" ", text.lower())
+    stripped = re.sub(r"^[\s,;/]*(and\b)?|(\band)?[\s,;/]*$", "", " ".join(stripped.split()))
+    return BRAND_OPENERS.sub("", stripped.strip()) or str(text)
 
 
 def brackets(name: str) -> tuple[str, list[str]]:

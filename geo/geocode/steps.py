@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
-from geo.geocode.gazetteer import NHS_GROUPINGS, Entry
+from geo.geocode.choose import county_as_place, pick, split_by_area_teams
+from geo.geocode.gazetteer import Entry
 from geo.geocode.match import AMBIGUOUS, MATCHED, UNMATCHED, Match, unmatched
-from geo.geocode.normalise import brackets, fold, normalise, split_parts, strip_generic
+from geo.geocode.normalise import brackets, fold, generic_free, normalise, split_parts, strip_generic
 
 if TYPE_CHECKING:
     from geo.geocode.ladder import Geocoder
@@ -40,61 +41,6 @@ COUNCIL_WORDS = (" council ", " borough ", " district ", " county ")
 QUALIFIERS = CCG_WORDS + COUNCIL_WORDS + (" nhs ", " trust ", " ft ")
 
 
-def pick(ladder: Geocoder, entries: list[Entry], method: str, score: float, note: str = "") -> Match | None:
-    """One reading is a match; an NHS area team and a council grouping of nearly one place are the
-    area team; else ambiguous (a CCG and a council of one name that differ slightly included)."""
-    gaz = ladder.gaz
-    readings = gaz.readings(entries)
-    if not readings:
-        return None
-    if len(readings) == 1:
-        labels = list(dict.fromkeys(gaz.label(e) for e in entries))
-        return Match(MATCHED, method, score, readings[0], labels, note)
-    labels = [" + ".join(gaz.label(e) for e in group) for group in readings]
-    if _same_place(ladder, readings) is not None:
-        # in NHS lists a bare place name most often means the CCG, in council lists the council
-        return Match(AMBIGUOUS, method, score, [], labels,
-                     "a council and a CCG of this name cover slightly different areas: add 'CCG' or 'Council' "
-                     "to the name, or give areas")
-    grouping = _nhs_grouping(ladder, readings)
-    if grouping is not None:
-        return Match(MATCHED, method, score, grouping, labels,
-                     (note + "; " if note else "") + "an NHS England grouping of whole CCGs; the council grouping of "
-                     "the same name covers a slightly different area")
-    return Match(AMBIGUOUS, method, score, [], labels, f"{len(readings)} different places have this name")
-
-
-def _same_place(ladder: Geocoder, readings: list[list[Entry]]) -> list[Entry] | None:
-    """A CCG and a council of one name covering nearly the same LSOAs (>= 90% shared) are one
-    place: the bare name is read as the council area, and the note says so."""
-    if len(readings) != 2:
-        return None
-    kinds = [{e.kind for e in group} for group in readings]
-    if not ({"ccg", "ccg13"} >= kinds[0] and {"lad", "utla"} >= kinds[1]):
-        if {"ccg", "ccg13"} >= kinds[1] and {"lad", "utla"} >= kinds[0]:
-            readings = readings[::-1]
-        else:
-            return None
-    a, b = (ladder.gaz.lsoas(group[0]) for group in readings)
-    return readings[1] if len(a & b) >= 0.9 * len(a | b) else None
-
-
-def _nhs_grouping(ladder: Geocoder, readings: list[list[Entry]]) -> list[Entry] | None:
-    """A name that is an NHS England grouping (2013 area team, 2015 local office) and a council
-    grouping of nearly the same place (>= 90% of LSOAs shared with every other reading) is the
-    NHS grouping: it is made of whole CCGs ("West Yorkshire" with Craven; "Greater Manchester"
-    with Glossop), which is how NHS programmes drew their footprints."""
-    nhs = [g for g in readings if any(e.kind in NHS_GROUPINGS for e in g)]
-    if len(nhs) != 1:
-        return None
-    mine = ladder.gaz.lsoas(nhs[0][0])
-    for group in readings:
-        other = ladder.gaz.lsoas(group[0])
-        if len(mine & other) < 0.9 * len(mine | other):
-            return None
-    return nhs[0]
-
-
 def name_keys(text: str) -> list[str]:
     """A name's matching keys: normalised, and without programme words."""
     key = normalise(text)
@@ -116,20 +62,34 @@ def area_name(ladder: Geocoder, text: str) -> Match | None:
         for words, kinds in ((CCG_WORDS, ("ccg", "ccg13")), (COUNCIL_WORDS, ("lad", "utla"))):
             if any(w in folded for w in words) and any(e.kind in kinds for e in entries):
                 entries = [e for e in entries if e.kind in kinds]  # "Erewash CCG" is the CCG
+        health_authority = folded.startswith(" nhs ") and not any(w in folded for w in CCG_WORDS)
+        if health_authority and any(e.kind == "gor" for e in entries):
+            return _strategic_health_authority(ladder, [e for e in entries if e.kind == "gor"])
         entries = _ccg_readings(ladder, entries, folded)
         match = pick(ladder, entries, "exact name", 100.0)
         if match and match.matched and not any(q in folded for q in QUALIFIERS):
             match = _check_towns(ladder, k, match)
-        if match and match.matched and folded.startswith(" nhs ") and not any(w in folded for w in CCG_WORDS) \
-                and all(e.kind in GROUPING_KINDS for e in match.entries):
+        if match and match.matched and health_authority and all(e.kind in GROUPING_KINDS for e in match.entries):
             match = Match(AMBIGUOUS, "exact name", 100.0, [], match.candidates,
                           "'NHS' and a region's name was how the strategic health authorities (2006-2013) were "
-                          "named, and their areas differ from the later groupings of that name; give areas")
+                          "named; this one is no government region, and the later groupings of its name differ; "
+                          "give areas")
+        if match and not any(w in folded for w in COUNCIL_WORDS):
+            match = county_as_place(ladder, split_by_area_teams(ladder, match))
         if match:
             if match.entries and all(e.kind == "ccg13" for e in match.entries):
                 match.note = "a 2013 CCG name, resolved onto its 2015 LSOAs"
             return match
     return None
+
+
+def _strategic_health_authority(ladder: Geocoder, entries: list[Entry]) -> Match:
+    """"NHS North West": the style of the strategic health authorities of 2006-2013, eight of which
+    had exactly a government region's area (DH, "Strategic health authorities", July 2006)."""
+    labels = [ladder.gaz.label(e) for e in entries]
+    return Match(MATCHED, "exact name (strategic health authority)", 100.0, entries, labels,
+                 "'NHS' and a government region's name: a strategic health authority (2006-2013), whose area "
+                 "was the region's")
 
 
 COUNCIL_KINDS = ("lad", "utla", "county", "gor")
@@ -212,6 +172,10 @@ def bracketed(ladder: Geocoder, text: str) -> Match | None:
     if not inner:
         return None
     found = ladder.read_name(outer) if outer else None
+    if found and found.matched and _only_directions(inner):  # "Cumbria (North, East and West)": a part of it
+        return Match(AMBIGUOUS, found.method, found.score, [], found.candidates,
+                     f"the brackets name only part of {outer} ({', '.join(inner)}), and no official area is that "
+                     "part: give areas")
     if found and found.status != UNMATCHED:
         return found
     for part in inner:
@@ -221,6 +185,11 @@ def bracketed(ladder: Geocoder, text: str) -> Match | None:
             return replace(match, method=f"place in brackets ({match.method})", score=min(match.score, 95.0),
                            note=(note + match.note).strip())
     return None
+
+
+def _only_directions(inner: list[str]) -> bool:
+    words = [w for part in inner for w in fold(part).split() if w != "and"]
+    return bool(words) and all(w in DISTINCT_WORDS for w in words)
 
 
 def compound(ladder: Geocoder, text: str, suffix: str = "") -> Match | None:
@@ -233,20 +202,22 @@ def compound(ladder: Geocoder, text: str, suffix: str = "") -> Match | None:
     """
     if not suffix and any(w in f" {fold(text)} " for w in CCG_WORDS):
         text, suffix = " ".join(CCG_TEXT.sub(" ", text).split()), " CCG"  # "NHS Derby and Derbyshire CCG"
-    parts = split_parts(text)
+    parts = split_parts(generic_free(text))
     if len(parts) < 2:
         return None
     if len(parts) > MAX_PARTS:
         return unmatched(f"the name has {len(parts):,} parts; at most {MAX_PARTS} are read: "
                          "list the areas in the areas column instead")
     found = _split(ladder, parts, suffix)
-    if found is None and not suffix:
+    if found is None and suffix != " Council":
         # each part a council area whose CCGs differ from it: the councils and the CCGs of the
-        # whole list may still be one place ("Cornwall and Isles of Scilly" = Kernow CCG)
+        # whole list may still be one place ("Cornwall and Isles of Scilly" = Kernow CCG;
+        # "NHS Kent and Medway CCG", though Kent alone could be read with Medway or without)
         councils = _split(ladder, parts, " Council")
         if councils:
-            area = ladder.footprints.lsoas(_joined(ladder, councils))
-            if ladder.gaz.ccgs_covering(area) == area:
+            joined = _joined(ladder, councils)
+            area = ladder.footprints.lsoas(joined)
+            if ladder.gaz.ccgs_covering(area) == area and split_by_area_teams(ladder, joined).matched:
                 found = councils
     return _joined(ladder, found) if found else None
 
@@ -271,6 +242,24 @@ def _joined(ladder: Geocoder, found: list[Match]) -> Match:
     notes = "; ".join(m.note for m in found if m.note)
     return Match(MATCHED, "compound name (" + " + ".join(m.method for m in found) + ")", 100.0,
                  entries, [ladder.gaz.label(e) for e in entries], notes)
+
+
+#: A programme's title that names its place after "in": "Transforming Health and Social Care in Kent
+#: and Medway". Only where the words before "in" are about health or care, so a place such as
+#: "Sutton in Ashfield" is never cut.
+TITLE_IN = re.compile(r"(?i)^(?P<title>.*\b(?:health|care|wellbeing)\b.*?)\s+in\s+(?P<place>.+)$")
+
+
+def titled(ladder: Geocoder, text: str) -> Match | None:
+    """A programme's title naming its place: the place after "in", read as any name is."""
+    found = TITLE_IN.match(" ".join(str(text).split()))
+    if not found:
+        return None
+    match = ladder.read_name(found.group("place"))
+    if match is None or not match.matched:
+        return None
+    return replace(match, method=f"place named in a title ({match.method})",
+                   note=("the title names its place after 'in'; " + match.note).strip("; "))
 
 
 def town_readings(ladder: Geocoder, key: str) -> list[Entry]:
