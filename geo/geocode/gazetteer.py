@@ -284,8 +284,8 @@ class Gazetteer:
         lsoas = self.atlas.lsoas
         if "at13_name" not in lsoas.columns:
             return defaultdict(str)
-        teams = lsoas.groupby("ccg_ods")["at13_name"].agg(lambda s: s.mode().iloc[0] if s.notna().any() else "")
-        return defaultdict(str, teams.fillna("").to_dict())
+        counts = lsoas.groupby(["ccg_ods", "at13_name"]).size().sort_values(ascending=False).reset_index()
+        return defaultdict(str, counts.drop_duplicates("ccg_ods").set_index("ccg_ods")["at13_name"].to_dict())
 
     @cached_property
     def _ccg_population(self) -> tuple[dict[str, str], dict[str, int], dict[str, int]]:
