@@ -78,3 +78,16 @@ def test_a_bracketed_compass_part_of_an_area_is_not_the_whole_area(geocoder):
     part = geocoder.resolve("Cumbria (North and West)")
     assert part.status == "ambiguous" and "part of Cumbria" in part.note
     assert geocoder.resolve("Principia (Rushcliffe)").matched  # a place in brackets still reads
+
+
+def test_a_town_and_the_area_around_it_is_that_town(atlas, geocoder):
+    richmond = geocoder.resolve("Richmond, North Yorkshire")  # not Richmond upon Thames
+    assert richmond.matched and richmond.method.startswith("town in a named area")
+    assert geocoder.footprint(richmond) == lsoas(atlas, "lad:E07000166")
+    assert "district" in geocoder.columns(richmond)[0]["footprint_level"]
+    assert geocoder.footprint(geocoder.resolve("Newport, Isle of Wight")) == lsoas(atlas, "lad:E06000046")
+    assert not geocoder.resolve("Sutton, Surrey").matched  # no town of that name in Surrey's areas
+    leeds = geocoder.resolve("Leeds, West Yorkshire")  # an address's place, then the area around it
+    assert leeds.matched and geocoder.footprint(leeds) == lsoas(atlas, "lad:E08000035")
+    both = geocoder.resolve("Leeds and Bradford")  # a list of two places is still both (Bradford: its CCGs)
+    assert geocoder.footprint(both) == lsoas(atlas, "lad:E08000035", "ccg:02N", "ccg:02R", "ccg:02W")

@@ -219,7 +219,22 @@ def compound(ladder: Geocoder, text: str, suffix: str = "") -> Match | None:
             area = ladder.footprints.lsoas(joined)
             if ladder.gaz.ccgs_covering(area) == area and split_by_area_teams(ladder, joined).matched:
                 found = councils
-    return _joined(ladder, found) if found else None
+    if not found:
+        return None
+    return _nested(ladder, found, text) or _joined(ladder, found)
+
+
+def _nested(ladder: Geocoder, found: list[Match], text: str) -> Match | None:
+    """"Richmond, London": a place, then a grouping around it (a county, region or area team), as
+    an address writes it; the place, not the two together."""
+    if len(found) != 2 or "," not in text:
+        return None
+    place, around = (ladder.footprints.lsoas(m) for m in found)
+    kinds = {e.code.partition(":")[0] if e.kind.startswith("ccgs") else e.kind for e in found[1].entries}
+    if not (place < around and kinds <= set(GROUPING_KINDS)):
+        return None
+    return replace(found[0], note=(found[0].note + "; " if found[0].note else "")
+                   + "the area after the comma contains it, so it says where, not what else")
 
 
 def _split(ladder: Geocoder, parts: list[str], suffix: str) -> list[Match] | None:
@@ -273,6 +288,10 @@ def town(ladder: Geocoder, text: str) -> Match | None:
     gaz = ladder.gaz
     if any(w in f" {fold(text)} " for w in CCG_WORDS):
         return None  # a CCG is not a town
+    place, comma, area = str(text).rpartition(",")
+    found = _town_in_area(ladder, place, area) if comma and place.strip() and area.strip() else None
+    if found is not None:
+        return found
     key = strip_generic(normalise(text))
     readings = town_readings(ladder, key)
     prefixed = [e for name in gaz.prefixes.get(key, []) for e in gaz.areas[name]]
@@ -286,6 +305,24 @@ def town(ladder: Geocoder, text: str) -> Match | None:
                      "a town, not an area: the footprint is the district(s) it lies in")
     return Match(AMBIGUOUS, "town or start of area names", 90.0, [], [gaz.label(r) for r in readings],
                  "several places have this name; give the CCG or council")
+
+
+def _town_in_area(ladder: Geocoder, place: str, area: str) -> Match | None:
+    """"Bicester, Oxfordshire": a town, and after the comma an area it lies in, which says which
+    town of that name is meant ("Richmond, North Yorkshire", not Richmond upon Thames)."""
+    gaz = ladder.gaz
+    region = frozenset().union(*(gaz.lsoas(e) for k in name_keys(area) for e in gaz.areas.get(k, [])))
+    if not region:
+        return None
+    readings = [t for t in town_readings(ladder, strip_generic(normalise(place))) if gaz.lsoas(t) & region]
+    if not readings:
+        return None
+    if len(readings) > 1:
+        return Match(AMBIGUOUS, "town in a named area", 90.0, [], [t.label for t in readings],
+                     "more than one town of this name lies in that area; give the CCG or council")
+    return Match(MATCHED, "town in a named area (GP practice and trust addresses)", 90.0, readings,
+                 [readings[0].label], "a town, not an area: the footprint is the district(s) it lies in; the area "
+                 "after the comma says which town of the name is meant")
 
 
 def _named_by_trust(ladder: Geocoder, key: str) -> Match | None:
