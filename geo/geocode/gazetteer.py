@@ -2,7 +2,7 @@
 
 Entries are areas (2015 CCGs, 2013 CCGs, districts, upper-tier authorities), curated aliases,
 organisations from the register (GP practices, NHS trusts) and towns (place names from
-practice and trust addresses, grouped into neighbouring districts).
+practice, trust and hospital addresses, grouped into neighbouring districts).
 """
 
 from __future__ import annotations
@@ -147,7 +147,8 @@ class Gazetteer:
 
     @cached_property
     def towns(self) -> dict[str, list[tuple[str, ...]]]:
-        """Place name -> groups of neighbouring districts holding organisations with that address."""
+        """Place name -> groups of neighbouring districts holding organisations with that address
+        (GP practices and trusts in the register, and NHS Choices hospitals by their town)."""
         lads: dict[str, set[str]] = defaultdict(set)
         for org in self._org_rows.values():
             if not org["lad"]:
@@ -155,6 +156,10 @@ class Gazetteer:
             for place in org["places"].split(";"):
                 if place:
                     lads[normalise(place)].add(org["lad"])
+        lad_of = self.atlas.lsoas["lad_code"]
+        for city, lsoa in zip(self.atlas.hospitals["city"], self.atlas.hospitals["lsoa_code"]):
+            if isinstance(city, str) and city.strip() and lsoa in lad_of.index:
+                lads[normalise(city)].add(lad_of[lsoa])
         return {key: self._components(sorted(found)) for key, found in lads.items()}
 
     @cached_property

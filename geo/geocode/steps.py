@@ -301,7 +301,7 @@ def town(ladder: Geocoder, text: str) -> Match | None:
     if not readings:
         return _named_by_trust(ladder, key)
     if len(readings) == 1:
-        return Match(MATCHED, "town (GP practice and trust addresses)", 90.0, readings, [readings[0].label],
+        return Match(MATCHED, "town (GP practice, trust and hospital addresses)", 90.0, readings, [readings[0].label],
                      "a town, not an area: the footprint is the district(s) it lies in")
     return Match(AMBIGUOUS, "town or start of area names", 90.0, [], [gaz.label(r) for r in readings],
                  "several places have this name; give the CCG or council")
@@ -320,7 +320,7 @@ def _town_in_area(ladder: Geocoder, place: str, area: str) -> Match | None:
     if len(readings) > 1:
         return Match(AMBIGUOUS, "town in a named area", 90.0, [], [t.label for t in readings],
                      "more than one town of this name lies in that area; give the CCG or council")
-    return Match(MATCHED, "town in a named area (GP practice and trust addresses)", 90.0, readings,
+    return Match(MATCHED, "town in a named area (GP practice, trust and hospital addresses)", 90.0, readings,
                  [readings[0].label], "a town, not an area: the footprint is the district(s) it lies in; the area "
                  "after the comma says which town of the name is meant")
 
