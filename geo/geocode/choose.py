@@ -1,9 +1,10 @@
-"""Choosing among a name's readings: one place, the NHS reading of nearly one place, or ambiguous.
+"""Choosing among a name's readings: one place, an NHS England grouping of nearly one place, or
+ambiguous.
 
 A name can stand for several areas at once (a district, the CCGs mostly in it, a county, an
-NHS England area team). Readings that cover the same LSOAs are one reading. Of readings that
-differ, NHS programmes drew their footprints from whole CCGs, so a whole-CCG reading wins when
-every other reading is nearly the same place; otherwise the name is ambiguous, never guessed.
+NHS England area team). Readings that cover the same LSOAs are one reading. Readings that differ
+make the name ambiguous, even by a few LSOAs ("Milton Keynes": the CCG, or the council's area?),
+with one exception: a name that is an NHS England area team's is that area team.
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ from geo.geocode.match import AMBIGUOUS, MATCHED, Match
 if TYPE_CHECKING:
     from geo.geocode.ladder import Geocoder
 
-#: Kinds of entry made of whole CCGs: 2015 and 2013 CCGs, the CCGs mostly in (or holding) a council area,
-#: and NHS England's 2013 area teams. (Not the 2015 local offices: "Yorkshire and Humber" was also
-#: a government region and a strategic health authority, so that name stays ambiguous.)
-WHOLE_CCG_KINDS = frozenset({"ccg", "ccg13", "ccgsof", "ccgsin", "at13"})
+#: Groupings that NHS England drew from whole CCGs: a name that is one of these and also a
+#: council grouping of nearly the same place ("West Yorkshire") is read as the NHS one. (Not the
+#: 2015 local offices: "Yorkshire and Humber" was also a government region, so it stays ambiguous.)
+NHS_GROUPINGS = frozenset({"at13"})
+#: Readings made of CCGs: CCGs (2015, 2013) and the CCGs mostly in, or holding, a council area.
+CCG_KINDS = frozenset({"ccg", "ccg13", "ccgsof", "ccgsin"})
 #: Two readings are "nearly the same place" when they share this share of their LSOAs.
 NEARLY_SAME = 0.9
 #: Council areas and groupings whose NHS reading can be split by NHS England's own groupings.
@@ -27,8 +30,8 @@ COUNCIL_AREA_KINDS = frozenset({"lad", "utla", "county", "ccgsof", "ccgsin"})
 
 
 def pick(ladder: Geocoder, entries: list[Entry], method: str, score: float, note: str = "") -> Match | None:
-    """One reading is a match; a whole-CCG reading with the others nearly the same place is the
-    whole-CCG reading, with a note of the difference; else ambiguous with every reading listed."""
+    """One reading is a match; an NHS England area team with the other readings nearly the same
+    place is the area team; else ambiguous, with every reading listed."""
     gaz = ladder.gaz
     readings = gaz.readings(entries)
     if not readings:
@@ -37,30 +40,31 @@ def pick(ladder: Geocoder, entries: list[Entry], method: str, score: float, note
         labels = list(dict.fromkeys(gaz.label(e) for e in entries))
         return Match(MATCHED, method, score, readings[0], labels, note)
     labels = [" + ".join(gaz.label(e) for e in group) for group in readings]
-    nhs = _whole_ccg_reading(ladder, readings)
-    if nhs is not None:
-        mine = gaz.lsoas(nhs[0])
-        others = frozenset().union(*(gaz.lsoas(g[0]) for g in readings if g is not nhs))
-        differ = len(mine ^ others)
-        said = (f"read as whole CCGs, as NHS footprints are drawn; the council area or grouping of this name "
-                f"differs by {differ:,} LSOA{'s' if differ != 1 else ''}: add 'Council' to the name for it")
-        return Match(MATCHED, method, score, nhs, labels, (note + "; " if note else "") + said)
+    grouping = _nhs_grouping(ladder, readings)
+    if grouping is not None:
+        return Match(MATCHED, method, score, grouping, labels,
+                     (note + "; " if note else "") + "an NHS England grouping of whole CCGs; the council grouping of "
+                     "the same name covers a slightly different area")
+    kinds = [{e.kind for e in group} for group in readings]
+    if len(readings) == 2 and any(k <= CCG_KINDS for k in kinds) and _nearly_same(ladder, *readings):
+        return Match(AMBIGUOUS, method, score, [], labels,
+                     "a council's area and its CCGs cover slightly different areas: add 'CCG' or 'Council' "
+                     "to the name, or give areas")
     return Match(AMBIGUOUS, method, score, [], labels, f"{len(readings)} different places have this name")
 
 
-def _whole_ccg_reading(ladder: Geocoder, readings: list[list[Entry]]) -> list[Entry] | None:
-    """The one reading made of whole CCGs, if every other reading shares at least
-    ``NEARLY_SAME`` of its LSOAs with it ("Milton Keynes": the CCG, with four LSOAs of
-    Aylesbury Vale; "West Yorkshire": the area team, with Craven)."""
-    whole = [g for g in readings if all(e.kind in WHOLE_CCG_KINDS for e in g)]
-    if len(whole) != 1:
+def _nearly_same(ladder: Geocoder, a: list[Entry], b: list[Entry]) -> bool:
+    mine, other = ladder.gaz.lsoas(a[0]), ladder.gaz.lsoas(b[0])
+    return len(mine & other) >= NEARLY_SAME * len(mine | other)
+
+
+def _nhs_grouping(ladder: Geocoder, readings: list[list[Entry]]) -> list[Entry] | None:
+    """The one reading that is an NHS England area team, if every other reading is nearly the
+    same place ("West Yorkshire" with Craven; "Greater Manchester" with Glossop)."""
+    nhs = [g for g in readings if any(e.kind in NHS_GROUPINGS for e in g)]
+    if len(nhs) != 1 or not all(_nearly_same(ladder, nhs[0], g) for g in readings):
         return None
-    mine = ladder.gaz.lsoas(whole[0][0])
-    for group in readings:
-        other = ladder.gaz.lsoas(group[0])
-        if len(mine & other) < NEARLY_SAME * len(mine | other):
-            return None
-    return whole[0]
+    return nhs[0]
 
 
 def split_by_area_teams(ladder: Geocoder, match: Match) -> Match:
