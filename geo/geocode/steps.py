@@ -84,8 +84,8 @@ def area_name(ladder: Geocoder, text: str) -> Match | None:
 
 
 def _strategic_health_authority(ladder: Geocoder, entries: list[Entry]) -> Match:
-    """"NHS North West": the style of the strategic health authorities of 2006-2013, eight of which
-    had exactly a government region's area (DH, "Strategic health authorities", July 2006)."""
+    """"NHS North West": the style of the strategic health authorities of 1 July 2006 to 2013; eight
+    of the ten had exactly a government region's area (the South East's area was split in two)."""
     labels = [ladder.gaz.label(e) for e in entries]
     return Match(MATCHED, "exact name (strategic health authority)", 100.0, entries, labels,
                  "'NHS' and a government region's name: a strategic health authority (2006-2013), whose area "
