@@ -311,3 +311,14 @@ def test_a_place_named_by_a_trust_is_where_its_hospitals_stand(geocoder):
     assert match.matched and match.method.startswith("place named by a trust")
     row, _ = geocoder.columns(match)
     assert set(row["lad_names"].split(";")) == {"Barrow-in-Furness", "South Lakeland", "Lancaster"}
+
+
+def test_every_site_drawn_by_hospitals_has_its_hospitals_as_points(atlas, sites):
+    from geo.present.hospitals import hospital_sites, site_hospitals
+
+    frame, _ = sites
+    level = frame["footprint_level"]
+    drawn = frame[level.str.contains("hospital sites") | (level == "no area footprint")]
+    shown = set(site_hospitals(hospital_sites(atlas), drawn)["site_id"])
+    assert {"vg15-salford", "vg15-yeovil", "acc15-royal-free"} <= set(drawn["site_id"])
+    assert set(drawn["site_id"]) == shown, set(drawn["site_id"]) - shown  # first-wave trust sites included
