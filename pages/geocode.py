@@ -109,6 +109,22 @@ st.markdown(
     f"geocoder's is called `{CLASH_PREFIX}...`). Nothing is stored: the file stays in this session. "
     "(The sidebar filters apply to the bundled sites, not to your list.)"
 )
+with st.expander("How names are read, and what to do with an ambiguous row"):
+    st.markdown(
+        "- **Areas by name:** CCGs (2015 and 2013), districts, counties and unitary authorities, metropolitan "
+        "counties, government regions, NHS England's 2013 area teams and 2015 local offices; lists of them "
+        "(\"Barking and Dagenham, Havering and Redbridge\"); \"NHS\" and a region's name as the strategic "
+        "health authority (\"NHS North West\").\n"
+        "- **Organisations:** NHS trusts (where their hospitals stand) and GP practices; a chain or alliance "
+        "of trusts named in `lead_organisation` (separated by `;`); the CCGs a partnership's partners name.\n"
+        "- **Programme names:** words such as \"Health and Care Partnership\", \"STP\", \"vanguard\" and a "
+        "brand's \"One\" or \"Our\" are set aside; a title's place after \"in\" is read (\"Integrated "
+        "Care in Wakefield\"); a brand no rule reads falls back to its `lead_organisation`.\n"
+        "- **Towns:** a town from practice, trust and hospital addresses, as its district; with its county or "
+        "region after a comma (\"Richmond, North Yorkshire\") to say which.\n"
+        "- **Ambiguous** means two readings, never a guess. The usual fixes: add **CCG** or **Council** "
+        "(\"Milton Keynes CCG\", \"Kent County Council\"); name the towns a county surrounds (\"Kent and "
+        "Medway\"); or give the areas outright in `areas` (`ccg:04F`, `lad:E06000042`).")
 st.caption(f"Limits: {MAX_BYTES // 1_000_000} MB, {MAX_ROWS:,} rows and {MAX_CELL_CHARS:,} characters per cell; "
            f"geocoding stops after {BUDGET_S} s (rows not reached are kept, marked unmatched); the server geocodes "
            "one list at a time, so a list may wait its turn.")

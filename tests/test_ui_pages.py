@@ -196,6 +196,8 @@ GOOD_CSV = (
 
 def test_geocode_page_returns_every_uploaded_row(app):
     at = app("pages/geocode.py")
+    guide = [e for e in at.expander if e.label.startswith("How names are read")]
+    assert guide and "Council" in guide[0].markdown[0].value  # how to settle an ambiguous row
     at.file_uploader(key="geocode_upload").set_value(("mine.csv", GOOD_CSV.encode("utf-8"), "text/csv")).run()
     assert not at.exception and not at.error
     assert metric(at, "Rows") == "4"
