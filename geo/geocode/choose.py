@@ -67,14 +67,21 @@ def _nhs_grouping(ladder: Geocoder, readings: list[list[Entry]]) -> list[Entry] 
     return nhs[0]
 
 
+def _council_area(ladder: Geocoder, match: Match) -> frozenset[str] | None:
+    """The LSOAs of a match that is a council area or its CCG reading; ``None`` for any other match."""
+    if not match.matched or not match.entries or not all(e.kind in COUNCIL_AREA_KINDS for e in match.entries):
+        return None
+    return frozenset().union(*(ladder.gaz.lsoas(e) for e in match.entries))
+
+
 def split_by_area_teams(ladder: Geocoder, match: Match) -> Match:
     """A council area whose CCGs NHS England put in different 2013 area teams was not one place in
     NHS usage ("Nottinghamshire": Bassetlaw CCG was in South Yorkshire and Bassetlaw), so an NHS
     list's name for it may leave part out: ambiguous, unless "Council" says which is meant."""
-    if not match.matched or not match.entries or not all(e.kind in COUNCIL_AREA_KINDS for e in match.entries):
+    area = _council_area(ladder, match)
+    if area is None:
         return match
     gaz = ladder.gaz
-    area = frozenset().union(*(gaz.lsoas(e) for e in match.entries))
     teams = gaz.area_teams_of(gaz.ccgs_covering(area))
     if len(teams) < 2:
         return match
@@ -91,12 +98,12 @@ def county_as_place(ladder: Geocoder, match: Match) -> Match:
     county as people speak of it, the towns it surrounds included ("Hampshire" with Southampton
     and Portsmouth). Ambiguous where the two differ, unless "Council" says which, or the towns are
     named too."""
-    if not match.matched or not match.entries or not all(e.kind in COUNCIL_AREA_KINDS for e in match.entries):
+    area = _council_area(ladder, match)
+    if area is None:
         return match
     gaz = ladder.gaz
     codes = {e.code.partition(":")[2] if e.kind.startswith("ccgs") else e.code for e in match.entries}
     inside = sorted({lad for code in codes for lad in gaz.surrounded_unitaries.get(code, [])})
-    area = frozenset().union(*(gaz.lsoas(e) for e in match.entries))
     if all(gaz.lsoas(Entry("lad", lad, "")) <= area for lad in inside):
         return match  # "NHS Devon CCG": its CCGs hold Plymouth and Torbay already
     name = " + ".join(dict.fromkeys(gaz.label(gaz.codes_entry(e.code) if e.kind.startswith("ccgs") else e)

@@ -313,10 +313,7 @@ class Gazetteer:
     @cached_property
     def hospitals(self) -> pd.DataFrame:
         """Hospital sites of NHS trusts, less those listed in ``data/hospital_exclusions.csv``."""
-        frame = self.atlas.hospitals
-        excluded = set(pd.read_csv(HOSPITAL_EXCLUSIONS_CSV, dtype=str)["code"]) if HOSPITAL_EXCLUSIONS_CSV.is_file() \
-            else set()
-        return frame[[code not in excluded for code in frame["code"]]]
+        return without_excluded_hospitals(self.atlas.hospitals)
 
     @cached_property
     def places_named_by_trusts(self) -> dict[str, list[Entry]]:
@@ -350,6 +347,15 @@ class Gazetteer:
 
     def known(self, entry: Entry) -> bool:
         return bool(self.lsoas(entry))
+
+
+def without_excluded_hospitals(frame: pd.DataFrame) -> pd.DataFrame:
+    """Hospital sites less the curated exclusions (stale or independent entries), for the gazetteer
+    and the map alike."""
+    if not HOSPITAL_EXCLUSIONS_CSV.is_file():
+        return frame
+    excluded = set(pd.read_csv(HOSPITAL_EXCLUSIONS_CSV, dtype=str)["code"])
+    return frame[~frame["code"].isin(excluded)]
 
 
 def _name_variants(kind: str, key: str) -> list[str]:

@@ -14,7 +14,7 @@ import pandas as pd
 
 from geo.atlas import Atlas
 from geo.geocode.footprint import NO_AREA_LEVEL
-from geo.geocode.gazetteer import HOSPITAL_EXCLUSIONS_CSV
+from geo.geocode.gazetteer import without_excluded_hospitals
 from geo.present.filters import split_list
 
 POINT_DECIMALS = 5
@@ -22,10 +22,7 @@ POINT_DECIMALS = 5
 
 def hospital_sites(atlas: Atlas) -> pd.DataFrame:
     """NHS Choices hospital sites of NHS trusts, less the curated exclusions (stale or independent entries)."""
-    frame = atlas.hospitals
-    if HOSPITAL_EXCLUSIONS_CSV.is_file():
-        excluded = pd.read_csv(HOSPITAL_EXCLUSIONS_CSV, dtype=str)["code"]
-        frame = frame[~frame["code"].isin(excluded)]
+    frame = without_excluded_hospitals(atlas.hospitals)
     # NHS Choices cuts parent names at a comma ("Northumberland"); the trust register has them whole
     register = atlas.register[atlas.register["org_type"] == "trust"].set_index("code")["name"].str.title()
     return frame.assign(trust_name=frame["trust_code"].map(register).fillna(frame["trust_name"]))
