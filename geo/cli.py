@@ -15,12 +15,17 @@ if TYPE_CHECKING:
 
 
 def _build(args: argparse.Namespace) -> int:
+    from geo.atlas import Atlas
     from geo.build.pipeline import build
+    from geo.present.map_data import DATA_DIR, prepare
 
-    manifest = build(config.raw_dir(args.raw), config.cache_dir(args.cache), force=args.force)
+    cache = config.cache_dir(args.cache)
+    manifest = build(config.raw_dir(args.raw), cache, force=args.force)
     print(_layer_table(manifest["summary"]))
     if not manifest["reused"]:
         print(f"built in {manifest['seconds']} s")
+    urls = prepare(Atlas(cache))  # the app's own files, so that a server only reads
+    print(f"map data: {len(urls)} files in {DATA_DIR}; bundled sites and the index in {cache}")
     return 0
 
 
@@ -39,14 +44,21 @@ def _layer_table(summary: dict) -> str:
 
 
 def _layers(args: argparse.Namespace) -> int:
+    """The built cache's layers; the raw data is not needed (a machine may have only the cache)."""
     from geo.build.pipeline import cache_problem
-    from geo.cache import summary
+    from geo.cache import cache_damage, summary
 
     cache = config.cache_dir(args.cache)
-    problem = cache_problem(config.raw_dir(args.raw), cache)
+    problem = cache_damage(cache)
     if problem:
-        print(f"cannot read layers: {problem}; run `python -m geo build` first", file=sys.stderr)
-        return 1
+        print(f"error: cannot read layers: {problem}; run `python -m geo build` first", file=sys.stderr)
+        return 2
+    try:
+        stale = cache_problem(config.raw_dir(args.raw), cache)
+    except (config.ConfigError, RawDataError):
+        stale = None  # no raw data here: the cache is read as it is
+    if stale:
+        print(f"note: {stale} since this cache was built: `python -m geo build` rebuilds it", file=sys.stderr)
     data = summary(cache)
     if args.json:
         print(json.dumps({k: {"areas": v["areas"], "population": v["population"]} for k, v in data.items()}))
@@ -190,9 +202,26 @@ def _sites(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from geo.present.map_data import MapDataError
+
     args = parser().parse_args(argv)
     try:
         return args.run(args)
-    except (RawDataError, config.ConfigError, OutputError) as exc:
+    except (RawDataError, config.ConfigError, OutputError, MapDataError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # a cache folder that cannot be written: read-only, full, not a folder...
+        print(f"error: {os_error_line(exc)}", file=sys.stderr)
+        return 2
+
+
+def os_error_line(exc: OSError) -> str:
+    """One line naming the file or folder and what is wrong with it, and what to do."""
+    import errno
+
+    where = str(exc.filename or "")[:200] or "a file"
+    hint = {errno.ENOSPC: "the disk is full: free some space or choose another --cache",
+            errno.EROFS: "the disk is read-only: choose a writable --cache (or $ATLAS_CACHE_DIR)",
+            errno.EACCES: "permission denied: choose a writable --cache (or $ATLAS_CACHE_DIR)",
+            errno.ENAMETOOLONG: "the name is too long"}.get(exc.errno or 0, exc.strerror or str(exc))
+    return f"cannot write {where}: {hint}"

@@ -20,14 +20,25 @@ LOCAL_CSS = [("leaflet_css", f"{STATIC_URL}/leaflet/leaflet.css")]
 
 
 class ConfigError(RuntimeError):
-    """The raw data directory cannot be found."""
+    """The raw data directory or the cache folder cannot be used; the message says which and why."""
+
+
+def _resolved(chosen: str | os.PathLike[str], what: str, how: str) -> Path:
+    """An absolute path, or a ConfigError naming it: a symlink loop or an overlong name is not a folder."""
+    try:
+        path = Path(chosen).expanduser().resolve()
+        path.exists()  # an overlong name raises here
+    except (OSError, RuntimeError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise ConfigError(f"the {what} {str(chosen)[:120]} (from {how}) cannot be used: {why}") from exc
+    return path
 
 
 def raw_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     """Resolve the raw data directory: ``--raw`` flag, then ``$ATLAS_RAW_DIR``, then ``../shared/data/raw``."""
     for candidate, how in ((explicit, "--raw"), (os.environ.get(RAW_ENV), f"${RAW_ENV}")):
         if candidate:
-            path = Path(candidate).expanduser().resolve()
+            path = _resolved(candidate, "raw data directory", how)
             if not path.is_dir():
                 raise ConfigError(f"raw data directory {path} (from {how}) does not exist")
             return path
@@ -39,6 +50,12 @@ def raw_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
 
 
 def cache_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """Resolve the build cache directory: argument, then ``$ATLAS_CACHE_DIR``, then ``./.cache``."""
-    chosen = explicit or os.environ.get(CACHE_ENV) or DEFAULT_CACHE
-    return Path(chosen).expanduser().resolve()
+    """Resolve the build cache directory: argument, then ``$ATLAS_CACHE_DIR``, then ``./.cache``.
+
+    A path that cannot be a folder (a file, a symlink loop, an overlong name) raises ConfigError.
+    """
+    how = "--cache" if explicit else (f"${CACHE_ENV}" if os.environ.get(CACHE_ENV) else "the default")
+    path = _resolved(explicit or os.environ.get(CACHE_ENV) or DEFAULT_CACHE, "cache folder", how)
+    if path.exists() and not path.is_dir():
+        raise ConfigError(f"the cache folder {path} (from {how}) is a file, not a folder: give a folder")
+    return path

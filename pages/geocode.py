@@ -11,7 +11,7 @@ from streamlit_folium import st_folium
 from geo.geocode.batch import CLASH_PREFIX, BatchResult, clash_notice, geocode_in_chunks, output_names
 from geo.geocode.ladder import Geocoder
 from geo.geocode.site_csv import MAX_BYTES, MAX_CELL_CHARS, MAX_ROWS, SiteFileError, read_site_csv
-from geo.present import atlas_map, export, workbook
+from geo.present import atlas_map, export, list_footprints, workbook
 from geo.present import folium_map as mapping
 from geo.present.age import CARE_HOME_NOTE, with_age_columns
 from geo.present.coverage import union_population
@@ -89,11 +89,14 @@ def geocode(upload: bytes) -> tuple[BatchResult, str, dict[int, dict]]:
     finally:
         geocoder().forget()  # its names are this list's: do not keep them server-wide
         slots.release()
-    bar.empty()
     row = output_names(result.frame.columns, [ROW_KEY])[ROW_KEY]
     result.frame.insert(0, row, range(1, len(result.frame) + 1))
     result.frame = with_age_columns(result.frame, result.sets, data.atlas(), key=row)
-    value = (result, row, mapping.footprint_geometries(data.atlas(), distinct_footprints(result.sets)))
+    drawn, _left_out = list_footprints.drawable(distinct_footprints(result.sets))
+    bar.progress(1.0, text=f"Drawing {len(drawn):,} footprints...")
+    geometries = mapping.footprint_geometries(data.atlas(), drawn, progress=lambda: bar.progress(1.0))
+    bar.empty()
+    value = (result, row, geometries)
     st.session_state[RESULT] = (digest, value)
     return value
 
@@ -177,9 +180,9 @@ if counts.get("ambiguous", 0) or counts.get("unmatched", 0):
 stem = PurePath(upload.name).stem or "sites"
 
 
-def _geojson() -> str:
-    """Built only when asked for: every row, with its footprint (or none) as geometry."""
-    return export.to_geojson_export(result, sets, data.atlas(), ATTRIBUTION)
+def _geojson() -> bytes:
+    """Built only when asked for: one feature per distinct footprint (the map's shapes), with its rows."""
+    return list_footprints.list_geojson(result, sets, row_column, geometries, names, ATTRIBUTION)
 
 
 NOTES = [AGE_BASIS, CARE_HOME_NOTE]
@@ -200,11 +203,12 @@ middle.download_button(f"Download all {len(result)} rows, geocoded (Excel)", _xl
                        file_name=export.export_name(f"geocoded {stem}", [], "xlsx"),
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        icon=":material/download:", key="geocode_xlsx", on_click="ignore")
-right.download_button(f"Download all {len(result)} rows with footprints (GeoJSON)", _geojson,
+right.download_button(f"Download the {len(distinct_footprints(sets)):,} footprints (GeoJSON)", _geojson,
                       file_name=export.export_name(f"geocoded {stem}", [], "geojson"), mime="application/geo+json",
                       icon=":material/download:", key="geocode_geojson", on_click="ignore")
 
 st.subheader("Your list beside the programme")
+shell.require_map_data()
 standard = pd.DataFrame({ROW_KEY: result[row_column], "site_name": result["site_name"],
                          "status": batch.column("status")})
 overlap = list_overlap(data.atlas(), standard, sets, current.frame, current.footprints)
@@ -223,6 +227,8 @@ mapped["display_name"] = [  # one shape per distinct footprint, named for every 
     f"{name} (and {rows_of[sets[position - 1]] - 1:,} more rows with this footprint)"
     if rows_of[sets[position - 1]] > 1 else name for position, name in zip(mapped[ROW_KEY], mapped["display_name"])]
 list_layer = atlas_map.footprint_overlay(mapped, geometries, key=ROW_KEY, name="Your list")
+if left_out := list_footprints.drawable(distinct_footprints(sets))[1]:
+    st.info(widgets.md(list_footprints.left_out_note(left_out) + "."), icon=":material/info:")
 shown_ids = [s for s in current.frame["site_id"] if s in data.site_geometries()]
 models = [m if isinstance(m, str) else mapping.OTHER_LABEL
           for m in current.frame.loc[current.frame["site_id"].isin(shown_ids), "care_model"]]

@@ -45,6 +45,7 @@ def _picture(fmt: str, current: View) -> bytes:
 
 
 current = shell.start()
+shell.require_map_data()
 st.title("Map")
 controls = st.columns([2, 2, 1])
 outlines = controls[0].multiselect(

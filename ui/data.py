@@ -49,7 +49,7 @@ def housekeeping() -> object:
 @st.cache_resource(show_spinner="Geocoding the bundled site lists...")
 def sites() -> tuple[pd.DataFrame, dict[str, frozenset[str]]]:
     """The bundled sites and their footprints (LSOA sets), geocoded once per build (kept in the cache)."""
-    return cached_bundled_sites(atlas())
+    return cached_bundled_sites(atlas(), write=False)  # `python -m geo build` writes it; a server only reads
 
 
 @st.cache_resource(show_spinner="Drawing footprints...")
@@ -73,7 +73,8 @@ def choropleth(key: str) -> tuple[dict, list[float]]:
 
 @st.cache_resource(show_spinner="Preparing the map...")
 def map_urls() -> dict[str, str]:
-    """Land, place labels and every bundled footprint as data files for the map (written once per server)."""
+    """The map's data files: land, place labels, every bundled footprint and the reference layers, as
+    written by `python -m geo build` (a server reads them; see geo.present.map_data)."""
     frame, footprints = sites()
     return map_data.cached_base_data(atlas(), frame, footprints, site_geometries)
 
@@ -81,7 +82,7 @@ def map_urls() -> dict[str, str]:
 @st.cache_resource(show_spinner=False)
 def outline_url(key: str) -> str:
     """A reference layer's borders (:func:`outline`) as a data file for the live map."""
-    return map_data.publish(f"outline_{key}", outline(key))
+    return map_data.layer_url(map_urls(), f"outline_{key}", lambda: outline(key))
 
 
 @st.cache_resource(show_spinner=False)
@@ -89,7 +90,7 @@ def shading(key: str) -> tuple[str, list[float]]:
     """A layer's areas filled by population (:func:`choropleth`) as a data file for the live map, and its
     class breaks."""
     areas, breaks = choropleth(key)
-    return map_data.publish(f"shade_{key}", areas), breaks
+    return map_data.layer_url(map_urls(), f"shade_{key}", lambda: areas), breaks
 
 
 @st.cache_resource(show_spinner=False)

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 import streamlit as st
 
 from geo.cache import CacheError
-from ui.data import atlas, housekeeping
+from geo.config import ConfigError
+from geo.present.map_data import MapDataError
+from ui.data import atlas, housekeeping, map_urls
 from ui.sidebar import View, sidebar_filters
 from ui.widgets import md
 
@@ -60,7 +62,7 @@ def start() -> View:
     configure_page()
     try:
         atlas()
-    except (FileNotFoundError, CacheError) as problem:  # say how to rebuild rather than show a traceback
+    except (FileNotFoundError, CacheError, ConfigError) as problem:  # say how to rebuild rather than show a traceback
         st.error(f"The geography cache cannot be used: {md(problem)}. Rebuild it with `bash scripts/run.sh` "
                  "or `python -m geo build`, then reload this page.", icon=":material/error:")
         st.stop()
@@ -69,3 +71,13 @@ def start() -> View:
         for page in PAGES:
             st.page_link(page.path, label=page.title, icon=page.icon)
     return sidebar_filters()
+
+
+def require_map_data() -> None:
+    """Stop the page with one line if the map's data files are missing and cannot be written (a read-only
+    checkout that `python -m geo build` has not prepared since the code or data changed)."""
+    try:
+        map_urls()
+    except MapDataError as problem:
+        st.error(f"The map cannot be drawn: {md(problem)}.", icon=":material/error:")
+        st.stop()

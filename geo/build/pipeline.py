@@ -2,12 +2,16 @@
 
 The cache is keyed on the size and modification time of every raw input and on
 ``BUILD_VERSION``; a manifest written last records a SHA-256 of every output, so a cache that
-is damaged, half-written or from an older build is detected and rebuilt.
+is damaged, half-written or from an older build is detected and rebuilt. A build writes into a
+folder of its own inside the cache and moves its files into place only once all are made, so a
+build that fails leaves the previous cache exactly as it was.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -23,6 +27,8 @@ from geo.build.org_register import build_hospitals, build_register
 from geo.geography import LAYERS, to_geojson
 
 Progress = Callable[[str], None]
+#: The folder (inside the cache, so on the same disk) where a build writes before moving its files into place.
+BUILDING = ".building-"
 
 
 def input_fingerprint(raw: Path) -> dict[str, list[int]]:
@@ -70,30 +76,52 @@ def build(raw: Path, cache: Path, *, force: bool = False, progress: Progress = p
         return json.loads((cache / cache_files.MANIFEST).read_text()) | {"reused": True}
     say(f"building into {cache} ({problem})")
     fingerprint = input_fingerprint(raw)
-    (cache / cache_files.MANIFEST).unlink(missing_ok=True)
-    for sub in ("layers", "display"):
-        (cache / sub).mkdir(parents=True, exist_ok=True)
-    table, lsoa_geom = _lsoas(raw, cache, expected_lsoas, say)
-    layer_summary = _layers(table, lsoa_geom, cache, say)
-    say("reading the organisation register (GP practices, NHS trusts)")
-    register = build_register(raw, lsoa_geom)
-    register.to_parquet(cache / cache_files.REGISTER, index=False)
-    say(f"register: {len(register):,} organisations")
-    hospitals = build_hospitals(raw, lsoa_geom)
-    hospitals.to_parquet(cache / cache_files.HOSPITALS, index=False)
-    say(f"hospitals: {len(hospitals):,} NHS Choices hospital sites of NHS trusts")
-    manifest = {
-        "build_version": cache_files.BUILD_VERSION,
-        "code": cache_files.code_fingerprint(),
-        "raw_dir": str(raw),
-        "inputs": fingerprint,
-        "outputs": {rel: cache_files.sha256(cache / rel) for rel in cache_files.output_files()},
-        "summary": layer_summary,
-        "seconds": round(time.perf_counter() - started, 1),
-    }
-    (cache / cache_files.MANIFEST).write_text(json.dumps(manifest, indent=1))
+    work = cache / f"{BUILDING}{os.getpid()}"
+    shutil.rmtree(work, ignore_errors=True)
+    try:
+        for sub in ("layers", "display"):
+            (work / sub).mkdir(parents=True, exist_ok=True)
+        layer_summary = _outputs(raw, work, expected_lsoas, say)
+        manifest = {
+            "build_version": cache_files.BUILD_VERSION,
+            "code": cache_files.code_fingerprint(),
+            "raw_dir": str(raw),
+            "inputs": fingerprint,
+            "outputs": {rel: cache_files.sha256(work / rel) for rel in cache_files.output_files()},
+            "summary": layer_summary,
+            "seconds": round(time.perf_counter() - started, 1),
+        }
+        (work / cache_files.MANIFEST).write_text(json.dumps(manifest, indent=1))
+        _move_into_place(work, cache)
+    except OSError as exc:  # the cache folder cannot be written (read-only, full, a file...): name it
+        raise OSError(exc.errno, exc.strerror or str(exc), str(cache)) from exc
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     say("done")
     return manifest | {"reused": False}
+
+
+def _outputs(raw: Path, work: Path, expected_lsoas: int | None, say: Progress) -> dict:
+    """Every output file, written into ``work``; the layer summary."""
+    table, lsoa_geom = _lsoas(raw, work, expected_lsoas, say)
+    layer_summary = _layers(table, lsoa_geom, work, say)
+    say("reading the organisation register (GP practices, NHS trusts)")
+    register = build_register(raw, lsoa_geom)
+    register.to_parquet(work / cache_files.REGISTER, index=False)
+    say(f"register: {len(register):,} organisations")
+    hospitals = build_hospitals(raw, lsoa_geom)
+    hospitals.to_parquet(work / cache_files.HOSPITALS, index=False)
+    say(f"hospitals: {len(hospitals):,} NHS Choices hospital sites of NHS trusts")
+    return layer_summary
+
+
+def _move_into_place(work: Path, cache: Path) -> None:
+    """Each output over the old one (a rename on one disk), then the manifest: until it is replaced, the old
+    manifest's hashes no longer match, so a build stopped half-way is seen as damaged, never as good."""
+    for rel in cache_files.output_files():
+        (cache / rel).parent.mkdir(parents=True, exist_ok=True)
+        os.replace(work / rel, cache / rel)
+    os.replace(work / cache_files.MANIFEST, cache / cache_files.MANIFEST)
 
 
 def _lsoas(raw: Path, cache: Path, expected: int | None, say: Progress) -> tuple[pd.DataFrame, gpd.GeoDataFrame]:

@@ -27,6 +27,9 @@ INPUT_FIELDS = ("site_name", "lead_organisation", "areas", "postcode", "lat", "l
 #: Prefix of a geocoding column whose name the input already uses.
 CLASH_PREFIX = "geocoded_"
 CHUNK_ROWS = 100
+#: A chunk is made smaller when rows are slow, so that it takes about this long: the time budget and a
+#: closed tab (checked between chunks) then act within about a second, whatever the rows hold.
+CHUNK_SECONDS = 1.0
 
 Progress = Callable[[int, int], None]
 
@@ -98,11 +101,16 @@ def geocode_in_chunks(
     shared: dict[frozenset[str], frozenset[str]] = {}
     if progress:
         progress(0, total)
+    size, last = max(1, chunk_rows), started
     while done < total:
-        if budget_s is not None and clock() - started > budget_s:
+        now = clock()
+        if budget_s is not None and now - started > budget_s:
             stopped = not_reached_note(budget_s, done)
             break
-        chunk = inputs.iloc[done: done + max(1, chunk_rows)]
+        if done and now - last > 0:  # rows per second so far in the last chunk, times CHUNK_SECONDS
+            size = max(1, min(max(1, chunk_rows), int(size * CHUNK_SECONDS / (now - last))))
+        last = now
+        chunk = inputs.iloc[done: done + size]
         out, chunk_sets = geocoder.geocode_frame(chunk)
         parts.append(out[OUTPUT_COLUMNS])
         sets += [shared.setdefault(footprint, footprint) for footprint in chunk_sets]

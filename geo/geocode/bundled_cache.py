@@ -32,8 +32,12 @@ def _digest(atlas: Atlas) -> str:
     return digest.hexdigest()[:24]
 
 
-def cached_bundled_sites(atlas: Atlas) -> tuple[pd.DataFrame, dict[str, frozenset[str]]]:
-    """:func:`geo.geocode.bundled_sites.bundled_sites`, read from the build cache when nothing it depends on changed."""
+def cached_bundled_sites(atlas: Atlas, write: bool = True) -> tuple[pd.DataFrame, dict[str, frozenset[str]]]:
+    """:func:`geo.geocode.bundled_sites.bundled_sites`, read from the build cache when nothing it depends on changed.
+
+    ``write=False`` (a server) never writes: when the kept result is not current it geocodes in memory.
+    ``python -m geo build`` writes it (:func:`geo.present.map_data.prepare`), so a server only reads.
+    """
     path = atlas.cache / FOLDER / f"bundled_sites.{_digest(atlas)}.pickle"
     try:
         with path.open("rb") as handle:
@@ -41,6 +45,8 @@ def cached_bundled_sites(atlas: Atlas) -> tuple[pd.DataFrame, dict[str, frozense
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         pass
     result = bundled_sites(atlas)
+    if not write:
+        return result
     path.parent.mkdir(parents=True, exist_ok=True)
     for old in path.parent.glob("bundled_sites.*.pickle"):
         old.unlink(missing_ok=True)

@@ -23,7 +23,7 @@ from geo.atlas import Atlas
 from geo.geocode import row_steps, steps
 from geo.geocode.footprint import OUTPUT_COLUMNS, Footprints
 from geo.geocode.gazetteer import Gazetteer
-from geo.geocode.match import Match, blank
+from geo.geocode.match import Match, blank, unmatched
 from geo.geocode.normalise import normalise
 
 Step = Callable[["Geocoder", str], "Match | None"]
@@ -75,6 +75,10 @@ class Geocoder:
                  lat: str = "", lon: str = "") -> Match:
         if areas:
             return row_steps.explicit_areas(self, areas)
+        for column, text in (("site_name", site_name), ("lead_organisation", lead)):
+            if len(text) > steps.MAX_NAME_CHARS:
+                return unmatched(f"{column} has {len(text):,} characters; a name of more than {steps.MAX_NAME_CHARS:,} "
+                                 "is not read: shorten it, or list the areas in the areas column")
         found = row_steps.hospital_network(self, site_name, lead) if site_name and lead else None
         if found is None and site_name and lead and row_steps.NETWORK_WORDS.search(normalise(site_name)):
             found = row_steps.partner_ccgs(self, lead)

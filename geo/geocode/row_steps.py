@@ -18,7 +18,7 @@ import shapely
 from geo.geocode.gazetteer import TARGET_KINDS, Entry
 from geo.geocode.match import AMBIGUOUS, MATCHED, NO_AREA_METHOD, UNMATCHED, Match, blank, unmatched
 from geo.geocode.normalise import fold, normalise, strip_generic
-from geo.geocode.steps import CCG_TEXT, CCG_WORDS, COUNCIL_WORDS, compound, name_keys
+from geo.geocode.steps import CCG_TEXT, CCG_WORDS, COUNCIL_WORDS, MAX_NAME_CHARS, compound, name_keys
 
 if TYPE_CHECKING:
     from geo.geocode.ladder import Geocoder
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 #: Typed codes of one family: a unitary authority is both district and upper tier, and a 2013 CCG
 #: code may be a 2015 one too. A code of another family (``lad:12F``) is refused, not reinterpreted.
 _CODE_FAMILY = {"ccg": "ccg", "ccg13": "ccg", "lad": "la", "utla": "la", "practice": "practice", "trust": "trust"}
+#: Items read from one ``areas`` cell: every district of England (326) fits, several times over.
+MAX_AREAS = 1_000
 _KIND_NAMES = {"ccg": "a CCG", "ccg13": "a 2013 CCG", "lad": "a district", "utla": "an upper-tier authority",
                "practice": "a GP practice", "trust": "an NHS trust"}
 
@@ -37,8 +39,12 @@ def explicit_areas(ladder: Geocoder, areas: str) -> Match:
     gaz = ladder.gaz
     if str(areas).strip().lower() == "none":
         return no_area(ladder)
+    items = str(areas).split(";")
+    if len(items) > MAX_AREAS:
+        return unmatched(f"areas lists {len(items):,} items; at most {MAX_AREAS:,} are read: split the site, or "
+                         "name larger areas (a county, a region)")
     entries, unknown, wrong = [], [], []
-    for item in (a.strip() for a in str(areas).split(";")):
+    for item in (a.strip() for a in items):
         if not item:
             continue
         kind, _, code = item.partition(":")
@@ -49,6 +55,8 @@ def explicit_areas(ladder: Geocoder, areas: str) -> Match:
                          f"write {entry.kind}:{code.strip()}")
         elif entry is not None:
             entries.append(entry)
+        elif len(item) > MAX_NAME_CHARS:
+            unknown.append(f"{item[:40]}... ({len(item):,} characters)")
         else:
             match = ladder.read_known(item)
             if match and match.matched:

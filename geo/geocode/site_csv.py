@@ -19,6 +19,11 @@ MAX_BYTES = 5_000_000
 MAX_ROWS = 50_000
 #: Characters in one cell: Python's csv default field limit, far above any real name or note.
 MAX_CELL_CHARS = 131_072
+#: Columns: far more than a site list has, and with the geocoding columns well within Excel's 16,384.
+MAX_COLUMNS = 1_000
+#: The separator is guessed from the header's start: csv.Sniffer's patterns take time quadratic in
+#: the length of what they read, and a header shows its separator long before this.
+SNIFF_CHARS = 2_000
 #: Separators a row may use; a row that splits on another one than its header is refused.
 DELIMITERS = ",;\t|"
 REQUIRED = "site_name"
@@ -123,10 +128,13 @@ def read_site_csv(data: bytes, max_bytes: int = MAX_BYTES) -> pd.DataFrame:
         raise SiteFileError("the file has no header row: it needs a site_name column and one row per site")
     first = next(line for line in text.splitlines() if line.strip())
     try:
-        delimiter = csv.Sniffer().sniff(first[:MAX_CELL_CHARS], delimiters=DELIMITERS).delimiter
+        delimiter = csv.Sniffer().sniff(first[:SNIFF_CHARS], delimiters=DELIMITERS).delimiter
     except csv.Error:
         delimiter = ","
     header, body = _rows(text, delimiter, skipped)
+    if len(header) > MAX_COLUMNS:
+        raise SiteFileError(f"the header has {len(header):,} columns; the limit is {MAX_COLUMNS:,}: keep the "
+                            "columns you need (site_name and its optional columns) and remove the rest")
     width = len(header)
     others = [d for d in DELIMITERS if d != delimiter]
     for line, row in body:

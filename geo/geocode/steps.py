@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, process
 from geo.geocode.choose import county_as_place, pick, split_by_area_teams
 from geo.geocode.gazetteer import Entry
 from geo.geocode.match import AMBIGUOUS, MATCHED, UNMATCHED, Match, unmatched
-from geo.geocode.normalise import brackets, fold, generic_free, normalise, split_parts, strip_generic
+from geo.geocode.normalise import brackets, fold, generic_free, normalise, split_parts, strip_generic, title_and_place
 
 if TYPE_CHECKING:
     from geo.geocode.ladder import Geocoder
@@ -35,6 +35,10 @@ FUZZY_MAX_CHARS = 120
 #: ``PART_WINDOW`` of them ("Barking and Dagenham, Havering and Redbridge" is four parts, two
 #: names), so reading a compound is linear in its length, whatever is pasted into a cell.
 MAX_PARTS, PART_WINDOW = 40, 8
+#: A name (or list of partners) longer than this is not read: ten times the longest in the site lists,
+#: and longer than any compound of ``MAX_PARTS`` known names. Reading stays linear in a cell's length
+#: below it too (tests/test_hostile.py); this keeps one pasted page from costing more than a name.
+MAX_NAME_CHARS = 4_000
 CCG_WORDS = (" ccg ", " ccgs ", " clinical commissioning ")
 CCG_TEXT = re.compile(r"(?i)\b(clinical commissioning groups?|ccgs?)\b")
 COUNCIL_WORDS = (" council ", " borough ", " district ", " county ")
@@ -259,18 +263,12 @@ def _joined(ladder: Geocoder, found: list[Match]) -> Match:
                  entries, [ladder.gaz.label(e) for e in entries], notes)
 
 
-#: A programme's title that names its place after "in": "Transforming Health and Social Care in Kent
-#: and Medway". Only where the words before "in" are about health or care, so a place such as
-#: "Sutton in Ashfield" is never cut.
-TITLE_IN = re.compile(r"(?i)^(?P<title>.*\b(?:health|care|wellbeing)\b.*?)\s+in\s+(?P<place>.+)$")
-
-
 def titled(ladder: Geocoder, text: str) -> Match | None:
     """A programme's title naming its place: the place after "in", read as any name is."""
-    found = TITLE_IN.match(" ".join(str(text).split()))
+    found = title_and_place(text)
     if not found:
         return None
-    match = ladder.read_name(found.group("place"))
+    match = ladder.read_name(found[1])
     if match is None or not match.matched:
         return None
     return replace(match, method=f"place named in a title ({match.method})",

@@ -187,37 +187,48 @@ def check_query(
     """Check URL parameters of the shared filters; keep what is valid, say what is ignored.
 
     ``params`` maps each key to all its values (repeated keys carry several). Unknown keys,
-    unknown options, numbers that do not parse or fall outside ``bounds_k`` and overlong
-    searches each get a notice naming the value and what would be valid.
+    unknown options, numbers that do not parse or fall outside ``bounds_k``, a key that takes one
+    value given several, and overlong searches are reported: one notice per key (and one for every
+    unknown key together), naming the first few values, so a link of 999 bad values is one notice.
     """
     out = Checked()
     choices = {KEYS["programme"]: ("programme", PROGRAMMES), KEYS["care_model"]: ("care model", CARE_MODELS),
                KEYS["region"]: ("NHS region", tuple(regions))}
+    unknown: list[str] = []
     for key, raw in params.items():
         values = [raw] if isinstance(raw, str) else list(raw)
         if key in choices:
             what, options = choices[key]
             good = [v for v in values if v in options or v == ""]
-            for bad in (v for v in values if v not in good):
-                out.notices.append(f"Ignored {key}={_shown(bad)} from the link: not a known {what} "
+            bad = [v for v in values if v not in good]
+            if bad:
+                out.notices.append(f"Ignored {key}={_shown_all(bad)} from the link: not a known {what} "
                                    f"(one of {', '.join(options)}).")
             out.values[key] = good
         elif key == KEYS["population"]:
             out.values[key] = _check_population(key, values, bounds_k, out.notices)
         elif key == KEYS["announced_by"]:
-            good = [v for v in values[-1:] if v in ANNOUNCED_LABELS]
+            good = values if len(values) == 1 and values[0] in ANNOUNCED_LABELS else []
             if not good:
-                out.notices.append(f"Ignored {key}={_shown(','.join(values))} from the link: not an announcement "
-                                   f"month (one of {', '.join(ANNOUNCED_LABELS)}).")
+                why = "give one month" if len(values) > 1 else "not an announcement month"
+                out.notices.append(f"Ignored {key}={_shown_all(values)} from the link: {why} "
+                                   f"(one of {', '.join(ANNOUNCED_LABELS)}).")
             out.values[key] = good
         elif key == KEYS["search"]:
+            if len(values) > 1:
+                out.notices.append(f"Ignored {key}={_shown_all(values)} from the link: the search takes one text.")
+                out.values[key] = []
+                continue
             text = values[-1] if values else ""
             if len(text) > MAX_SEARCH:
                 out.notices.append(f"Shortened the search from the link to its first {MAX_SEARCH} characters.")
             out.values[key] = [text[:MAX_SEARCH]]
         elif key not in STREAMLIT_PARAMS:
-            out.notices.append(f"Ignored {_shown(key)} in the link: not a filter of this atlas "
-                               f"(filters are {', '.join(KEYS.values())}).")
+            unknown.append(key)
+    if unknown:
+        what = "a filter" if len(unknown) == 1 else "filters"
+        out.notices.append(f"Ignored {_shown_all(unknown)} in the link: not {what} of this atlas "
+                           f"(filters are {', '.join(KEYS.values())}).")
     return out
 
 
@@ -242,3 +253,9 @@ def _check_population(key: str, values: list[str], bounds_k: tuple[int, int], no
 def _shown(value: str, limit: int = 40) -> str:
     """A value from a URL, shortened for a notice (the UI escapes it)."""
     return repr(value if len(value) <= limit else value[:limit] + "...")
+
+
+def _shown_all(values: Sequence[str], first: int = 3) -> str:
+    """The first few values from a URL and how many more, for one notice about them all."""
+    shown = ", ".join(_shown(v) for v in values[:first])
+    return shown + (f" and {len(values) - first:,} more" if len(values) > first else "")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import html
 import json
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import folium
 import numpy as np
@@ -69,15 +69,18 @@ def footprint_geometries(
     footprints: Mapping[object, Iterable[str]],
     tolerance_m: float = FOOTPRINT_TOLERANCE_M,
     decimals: int = MAP_DECIMALS,
+    progress: Callable[[], None] | None = None,
 ) -> dict[object, dict]:
     """Light WGS84 GeoJSON geometry of each non-empty footprint, simplified together.
 
     Keys are kept (site ids, or row positions for an uploaded list); empty footprints and
     unknown LSOA codes are left out. Shared borders stay shared after simplification.
+    ``progress`` is called every hundred shapes (in the app it updates a progress bar, which is
+    where Streamlit stops the work of a closed tab).
     """
     members: dict[str, list[object]] = {}
     for key, codes in footprints.items():
-        for code in set(codes):
+        for code in sorted(set(codes)):  # in a fixed order: the output must not depend on PYTHONHASHSEED
             if code in atlas.lsoa_geometry.index:
                 members.setdefault(code, []).append(key)
     if not members:
@@ -86,7 +89,8 @@ def footprint_geometries(
     for code, keys in members.items():
         groups.setdefault(tuple(keys), []).append(code)
     signatures = list(groups)
-    pieces = np.array([union_lsoas(atlas.lsoa_geometry.loc[groups[s]].to_numpy()) for s in signatures])
+    pieces = np.array([union_lsoas(atlas.lsoa_geometry.loc[groups[s]].to_numpy())
+                       for s in _ticking(signatures, progress)])
     if tolerance_m > 0:
         pieces = shapely.coverage_simplify(pieces, tolerance_m)
     by_key: dict[object, list[int]] = {}
@@ -94,9 +98,17 @@ def footprint_geometries(
         for key in signature:
             by_key.setdefault(key, []).append(i)
     keys = [k for k in footprints if k in by_key]
-    shapes = [shapely.coverage_union_all(pieces[by_key[k]]) for k in keys]
+    shapes = [shapely.coverage_union_all(pieces[by_key[k]]) for k in _ticking(keys, progress)]
     light = to_wgs84(shapes, decimals)
     return {k: json.loads(shapely.to_geojson(g)) for k, g in zip(keys, light, strict=True) if not g.is_empty}
+
+
+def _ticking(items: list, progress: Callable[[], None] | None, every: int = 100) -> Iterable:
+    """``items``, calling ``progress`` after every ``every`` of them."""
+    for i, item in enumerate(items, start=1):
+        yield item
+        if progress and i % every == 0:
+            progress()
 
 
 def outline_geojson(atlas: Atlas, key: str, decimals: int = MAP_DECIMALS) -> dict:

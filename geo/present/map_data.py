@@ -1,9 +1,13 @@
 """The live map's data files: content-hashed JSON under the app's static folder, and their index.
 
 Why: the browser fetches (and caches) these files when a layer is first shown, so a filter change
-sends only a small state (:mod:`geo.present.atlas_map`): see :func:`publish`. The land, labels and sites files are made
-once per build and site list, not once per server: an index in the build cache names the files
-already written, under a digest of everything they are made from.
+sends only a small state (:mod:`geo.present.atlas_map`): see :func:`publish`. Every file is written
+at build time (:func:`prepare`, run by ``python -m geo build``), with an index in the build cache that
+names them under a digest of everything they are made from; a server then only reads, so it can run
+from a read-only checkout and cache. Only a file missing since the last build (code or data changed)
+is written by a server, and if the folder cannot be written it says so in one line (:class:`MapDataError`).
+The files' contents do not depend on ``PYTHONHASHSEED``, so a rebuild of unchanged data writes nothing
+new; :func:`prepare` removes files no index entry names.
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
+import time
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
@@ -19,7 +25,9 @@ import shapely
 
 from geo.atlas import Atlas
 from geo.config import PROJECT_ROOT
-from geo.present.folium_map import footprint_collection
+from geo.geocode.bundled_cache import cached_bundled_sites
+from geo.geography import LAYERS
+from geo.present.folium_map import choropleth_geojson, footprint_collection, footprint_geometries, outline_geojson
 from geo.present.labels import place_labels
 
 DATA_DIR = PROJECT_ROOT / "static" / "atlas"
@@ -29,6 +37,19 @@ URL_PREFIX = "app/static/atlas"
 _SOURCES = ("geography.py", "present/folium_map.py", "present/palette.py", "present/map_data.py",
             "present/labels.py")
 INDEX_FILE = "present/map_data_index.json"
+#: Index entries kept (the newest builds'): a server started before a rebuild still finds its files.
+KEEP_ENTRIES = 3
+#: Reference layers the map can show, written at build time: name prefix -> the file's content.
+LAYER_FILES: dict[str, Callable[[Atlas, str], object]] = {
+    "outline": outline_geojson,
+    "shade": lambda atlas, key: choropleth_geojson(atlas, key)[0],
+}
+#: A data file's name: what it holds, then the first 16 hex digits of its content's SHA-256.
+_DATA_FILE = re.compile(r"[a-z0-9_]+\.[0-9a-f]{16}\.json")
+
+
+class MapDataError(RuntimeError):
+    """A map data file is missing and cannot be written; the message says which folder and what to do."""
 
 
 def publish(name: str, data: object, directory: Path = DATA_DIR) -> str:
@@ -41,10 +62,15 @@ def publish(name: str, data: object, directory: Path = DATA_DIR) -> str:
     filename = f"{name}.{digest}.json"
     path = directory / filename
     if not path.is_file():
-        directory.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.part")
-        partial.write_text(text, encoding="utf-8")
-        partial.replace(path)
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            partial = path.with_suffix(f".{os.getpid()}.part")
+            partial.write_text(text, encoding="utf-8")
+            partial.replace(path)
+        except OSError as exc:
+            raise MapDataError(f"the map's data file {filename} is missing and {directory} cannot be written "
+                               f"({exc.strerror or exc}): run `python -m geo build`, which writes them, or make "
+                               "that folder writable") from exc
     return f"{URL_PREFIX}/{filename}"
 
 
@@ -83,27 +109,78 @@ def data_key(atlas: Atlas, frame: pd.DataFrame, footprints: Mapping[str, Iterabl
     return digest.hexdigest()[:24]
 
 
+def read_index(cache: Path) -> dict[str, dict[str, str]]:
+    """The index of map data files in a build cache: data key -> file name -> URL (empty if none)."""
+    try:
+        index = json.loads((cache / INDEX_FILE).read_text())
+    except (OSError, ValueError):
+        return {}
+    return index if isinstance(index, dict) else {}
+
+
+def _present(urls: Mapping[str, str], directory: Path) -> bool:
+    return all((directory / url.rsplit("/", 1)[-1]).is_file() for url in urls.values())
+
+
 def cached_base_data(atlas: Atlas, frame: pd.DataFrame, footprints: Mapping[str, Iterable[str]],
                      geometries: Callable[[], Mapping[object, dict]], directory: Path = DATA_DIR) -> dict[str, str]:
-    """URLs of the land, labels and sites files, made once per build and site list, not once per server.
+    """URLs of the map's data files: those the last build wrote (:func:`prepare`), read from its index.
 
     A cold server otherwise spends a second or more loading LSOA polygons and simplifying footprints
-    before it can draw the first map; an index in the build cache remembers the files already written
-    (``geometries`` is only called when they must be made again).
+    before it can draw the first map. When the build's files are not current (code or site lists
+    changed since), the land, labels and sites files are made now (``geometries`` is only called
+    then) and nothing is written to the index: servers only read it.
     """
-    key = data_key(atlas, frame, footprints)
-    index_path = atlas.cache / INDEX_FILE
-    try:
-        index = json.loads(index_path.read_text())
-    except (OSError, ValueError):
-        index = {}
-    urls = index.get(key)
-    if urls and all((directory / url.rsplit("/", 1)[-1]).is_file() for url in urls.values()):
+    urls = read_index(atlas.cache).get(data_key(atlas, frame, footprints))
+    if isinstance(urls, dict) and {"land", "labels", "sites"} <= set(urls) and _present(urls, directory):
         return dict(urls)
-    urls = publish_base_data(atlas, directory) | {"sites": publish_sites(frame, geometries(), "site_id", directory)}
+    return publish_base_data(atlas, directory) | {"sites": publish_sites(frame, geometries(), "site_id", directory)}
+
+
+def layer_url(urls: Mapping[str, str], name: str, make: Callable[[], object], directory: Path = DATA_DIR) -> str:
+    """The URL of a reference layer's file (``outline_ccg``): the build's if it is there, else made now."""
+    url = urls.get(name)
+    if url and _present({name: url}, directory):
+        return url
+    return publish(name, make(), directory)
+
+
+def prepare(atlas: Atlas, directory: Path = DATA_DIR) -> dict[str, str]:
+    """Build time: write every map data file and the bundled sites, index them, and remove old files.
+
+    Returns the URLs by name. A server started afterwards reads these and writes nothing.
+    """
+    frame, footprints = cached_bundled_sites(atlas)
+    key = data_key(atlas, frame, footprints)
+    index = read_index(atlas.cache)
+    urls = index.get(key) if isinstance(index.get(key), dict) else None
+    names = {f"{prefix}_{layer}" for prefix in LAYER_FILES for layer in LAYERS}
+    if not (urls and names | {"land", "labels", "sites"} <= set(urls) and _present(urls, directory)):
+        urls = cached_base_data(atlas, frame, footprints, lambda: footprint_geometries(atlas, footprints), directory)
+        for prefix, make in LAYER_FILES.items():
+            for layer in LAYERS:
+                urls[f"{prefix}_{layer}"] = publish(f"{prefix}_{layer}", make(atlas, layer), directory)
+    index.pop(key, None)
+    index = dict(list(index.items())[-(KEEP_ENTRIES - 1):] + [(key, urls)])  # the newest last
+    index_path = atlas.cache / INDEX_FILE
     index_path.parent.mkdir(parents=True, exist_ok=True)
     partial = index_path.with_suffix(f".{os.getpid()}.part")
-    partial.write_text(json.dumps({key: urls}))
+    partial.write_text(json.dumps(index, indent=1))
     partial.replace(index_path)
-    return urls
+    prune(directory, index)
+    return dict(urls)
 
+
+def prune(directory: Path, index: Mapping[str, Mapping[str, str]], part_age_s: float = 3600.0) -> list[str]:
+    """Remove the data files no index entry names, and unfinished writes an hour old; return their names.
+
+    Only files named as :func:`publish` names them are touched: anything else in the folder is left.
+    """
+    named = {url.rsplit("/", 1)[-1] for urls in index.values() if isinstance(urls, dict) for url in urls.values()}
+    removed = []
+    for path in directory.glob("*") if directory.is_dir() else ():
+        stale_part = path.suffix == ".part" and time.time() - path.stat().st_mtime > part_age_s
+        if stale_part or (_DATA_FILE.fullmatch(path.name) and path.name not in named):
+            path.unlink(missing_ok=True)
+            removed.append(path.name)
+    return removed

@@ -4,7 +4,8 @@ Drawn with matplotlib from the same footprints (the map's simplified geometry) a
 palette as the live map, in British National Grid so the scale bar is true: England's land on a
 sea colour, place labels, the footprints by care model, a legend, the title, the filters in words,
 the date, a scale bar and the attribution the sources ask for. 16:9, 1920 x 1080 pixels as PNG.
-The figure is built without pyplot, so it is safe in a threaded server.
+The figure is built without pyplot, so it is safe in a threaded server. Text is drawn as typed: never
+as mathematics (a "$" in a search is a dollar), and without characters an SVG (XML) cannot hold.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from geo.present.palette import (
     SEA_COLOUR,
     care_model_colour,
 )
+from geo.present.workbook import xml_text
 
 #: Slide size: 13.33 x 7.5 inches (PowerPoint's 16:9) at 144 dpi is 1920 x 1080 pixels.
 SIZE_IN = (13.3334, 7.5)
@@ -81,11 +83,13 @@ def render(
     if fmt not in ("png", "svg"):
         raise ValueError(f"fmt must be png or svg, not {fmt!r}")
     today = today or dt.date.today()
+    title, filters_words = xml_text(title), [xml_text(w) for w in filters_words]
+    attribution = [xml_text(line) for line in attribution]
     drawn = frame[frame[key].isin(list(geometries))]
     shapes = _bng(geometries[k] for k in drawn[key])
     models = [m if isinstance(m, str) else "" for m in drawn.get("care_model", pd.Series([""] * len(drawn)))]
 
-    with matplotlib.rc_context({"svg.fonttype": "none", "font.family": "DejaVu Sans"}):
+    with matplotlib.rc_context({"svg.fonttype": "none", "font.family": "DejaVu Sans", "text.parse_math": False}):
         fig = Figure(figsize=SIZE_IN, dpi=DPI, facecolor="white")
         FigureCanvasAgg(fig)
         _draw_map(fig.add_axes((0.005, 0.01, 0.575, 0.98)), land, shapes, models, labels)

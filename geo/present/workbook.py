@@ -2,7 +2,8 @@
 
 Analysts in the NHS live in Excel. Every text cell is written as text (never as a formula), and
 text that a spreadsheet would read as a formula also gets Excel's "quote prefix", so editing the
-cell does not turn it into one. Characters that XML cannot hold are dropped.
+cell does not turn it into one. Characters that XML cannot hold are dropped (:func:`xml_text`), and a
+cell longer than Excel holds is cut with a mark, and the Sources sheet says how many (:func:`fit_cell`).
 """
 
 from __future__ import annotations
@@ -10,12 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import re
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -25,6 +26,42 @@ from geo.sources import SOURCES
 SOURCES_SHEET = "Sources"
 MAX_WIDTH = 60
 _BOLD = Font(bold=True)
+#: Characters XML 1.0 cannot hold: C0 controls other than tab, newline and return, lone surrogates,
+#: U+FFFE and U+FFFF. One of them in a cell makes the whole workbook (or an SVG) unreadable.
+XML_INVALID = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+#: Excel's limits: characters in a cell (counted in UTF-16 units), columns in a sheet.
+EXCEL_CELL_CHARS = 32_767
+EXCEL_COLUMNS = 16_384
+CUT_MARK = " [... cut here: Excel holds 32,767 characters in a cell; the CSV download has it whole]"
+
+
+def xml_text(text: str) -> str:
+    """``text`` without the characters XML cannot hold (every file of the atlas that is XML calls this)."""
+    return XML_INVALID.sub("", text)
+
+
+def fit_cell(text: str) -> tuple[str, bool]:
+    """A cell's text as Excel can hold it, and whether it had to be cut (it then ends with :data:`CUT_MARK`)."""
+    if len(text) <= EXCEL_CELL_CHARS // 2 or _utf16_units(text) <= EXCEL_CELL_CHARS:
+        return text, False
+    room = EXCEL_CELL_CHARS - len(CUT_MARK)
+    kept = text[:room]
+    while _utf16_units(kept) > room:  # characters beyond the first plane take two units
+        kept = kept[:room - (_utf16_units(kept) - len(kept))]
+    return kept + CUT_MARK, True
+
+
+def _utf16_units(text: str) -> int:
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def cut_cells_note(count: int) -> str:
+    """What the Sources sheet says when cells were cut ("" when none was)."""
+    if not count:
+        return ""
+    return (f"{count:,} cell{'s were' if count > 1 else ' was'} longer than Excel holds ({EXCEL_CELL_CHARS:,} "
+            f"characters) and {'are' if count > 1 else 'is'} cut, ending with \"{CUT_MARK.strip()}\"; "
+            "the CSV download holds every cell whole.")
 
 
 def _value(value: object) -> object:
@@ -39,12 +76,17 @@ def _value(value: object) -> object:
         return value
     if isinstance(value, list | tuple | set | frozenset):
         value = ";".join(sorted(str(v) for v in value))
-    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    return xml_text(str(value))
 
 
-def _put(ws, row: int, col: int, value: object):
+def _put(ws, row: int, col: int, value: object, cut: list[int] | None = None):
+    """Write one cell; a cell cut to fit is counted in ``cut``."""
     cell = ws.cell(row=row, column=col)
     value = _value(value)
+    if isinstance(value, str):
+        value, was_cut = fit_cell(value)
+        if was_cut and cut is not None:
+            cut[0] += 1
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
@@ -53,16 +95,21 @@ def _put(ws, row: int, col: int, value: object):
     return cell
 
 
-def _write_table(ws, frame: pd.DataFrame) -> None:
+def _write_table(ws, frame: pd.DataFrame) -> int:
+    """The frame with its header; the number of cells cut to fit."""
+    if len(frame.columns) > EXCEL_COLUMNS:
+        raise ValueError(f"{len(frame.columns):,} columns; an Excel sheet holds {EXCEL_COLUMNS:,}")
+    cut = [0]
     for col, name in enumerate(frame.columns, start=1):
-        _put(ws, 1, col, name).font = _BOLD
+        _put(ws, 1, col, name, cut).font = _BOLD
     for r, record in enumerate(frame.itertuples(index=False, name=None), start=2):
         for col, value in enumerate(record, start=1):
-            _put(ws, r, col, value)
+            _put(ws, r, col, value, cut)
     ws.freeze_panes = "A2"
     for col, name in enumerate(frame.columns, start=1):
         longest = max([len(str(name))] + [len(str(v)) for v in frame.iloc[:200, col - 1].tolist() if v is not None])
         ws.column_dimensions[get_column_letter(col)].width = min(MAX_WIDTH, max(8, longest + 2))
+    return cut[0]
 
 
 def to_xlsx(
@@ -81,14 +128,14 @@ def to_xlsx(
     book = Workbook()
     data = book.active
     data.title = sheet[:31]
-    _write_table(data, frame)
+    notes = [n for n in (*notes, cut_cells_note(_write_table(data, frame))) if n]
     src = book.create_sheet(SOURCES_SHEET)
     row = 1
     _put(src, row, 1, title or "NHS integration atlas").font = Font(bold=True, size=13)
     row += 1
     _put(src, row, 1, f"Made {(today or dt.date.today()).isoformat()}; {len(frame)} rows on sheet '{data.title}'.")
     row += 2
-    for heading, lines in (("How to read it", list(notes)), ("Attribution", attribution_lines(attribution))):
+    for heading, lines in (("How to read it", notes), ("Attribution", attribution_lines(attribution))):
         if not lines:
             continue
         _put(src, row, 1, heading).font = _BOLD
