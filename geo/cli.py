@@ -220,8 +220,6 @@ def os_error_line(exc: OSError) -> str:
     import errno
 
     where = str(exc.filename or "")[:200] or "a file"
-    hint = {errno.ENOSPC: "the disk is full: free some space or choose another --cache",
-            errno.EROFS: "the disk is read-only: choose a writable --cache (or $ATLAS_CACHE_DIR)",
-            errno.EACCES: "permission denied: choose a writable --cache (or $ATLAS_CACHE_DIR)",
-            errno.ENAMETOOLONG: "the name is too long"}.get(exc.errno or 0, exc.strerror or str(exc))
-    return f"cannot write {where}: {hint}"
+    what = {errno.ENOSPC: "the disk is full", errno.EROFS: "the disk is read-only",
+            errno.EACCES: "permission denied"}.get(exc.errno or 0, exc.strerror or str(exc))
+    return f"cannot write {where}: {what}: choose a folder you can write (--cache or ${config.CACHE_ENV})"

@@ -15,6 +15,7 @@ from geo.present import atlas_map, export, list_footprints, workbook
 from geo.present import folium_map as mapping
 from geo.present.age import CARE_HOME_NOTE, with_age_columns
 from geo.present.coverage import union_population
+from geo.present.list_footprints import distinct_footprints
 from geo.present.overlap import list_overlap, rows_inside
 from geo.sources import AGE_BASIS, ATTRIBUTION
 from ui import data, shell, widgets
@@ -45,19 +46,6 @@ def geocode_slots() -> threading.BoundedSemaphore:
     """Lists geocoded at once on this server: the rest wait their turn, so uploads cannot take
     every core (other users' maps stay quick) nor add up their peak memory."""
     return threading.BoundedSemaphore(SLOTS)
-
-
-def distinct_footprints(sets: list[frozenset[str]]) -> dict[int, frozenset[str]]:
-    """Each distinct non-empty footprint once, keyed by the first row (1-based) that has it.
-
-    A long list names the same CCGs and districts many times: one map feature per footprint,
-    not per row, keeps the map and the server's memory in proportion to the places, not the rows.
-    """
-    first: dict[frozenset[str], int] = {}
-    for position, footprint in enumerate(sets, start=1):
-        if footprint:
-            first.setdefault(footprint, position)
-    return {position: footprint for footprint, position in first.items()}
 
 
 def geocode(upload: bytes) -> tuple[BatchResult, str, dict[int, dict]]:
@@ -92,9 +80,8 @@ def geocode(upload: bytes) -> tuple[BatchResult, str, dict[int, dict]]:
     row = output_names(result.frame.columns, [ROW_KEY])[ROW_KEY]
     result.frame.insert(0, row, range(1, len(result.frame) + 1))
     result.frame = with_age_columns(result.frame, result.sets, data.atlas(), key=row)
-    drawn, _left_out = list_footprints.drawable(distinct_footprints(result.sets))
-    bar.progress(1.0, text=f"Drawing {len(drawn):,} footprints...")
-    geometries = mapping.footprint_geometries(data.atlas(), drawn, progress=lambda: bar.progress(1.0))
+    bar.progress(1.0, text="Drawing the list's footprints...")  # each update is also where a closed tab stops
+    geometries = list_footprints.list_geometries(data.atlas(), result.sets, progress=lambda: bar.progress(1.0))
     bar.empty()
     value = (result, row, geometries)
     st.session_state[RESULT] = (digest, value)

@@ -7,4 +7,4 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 address="${ATLAS_ADDRESS:-127.0.0.1}"
 echo "==> starting the atlas at http://${address/0.0.0.0/localhost}:${ATLAS_PORT:-8501} (address ${address})"
-exec .venv/bin/streamlit run app.py --server.address "$address" --server.port "${ATLAS_PORT:-8501}" "$@"
+exec .venv/bin/streamlit run serve.py --server.address "$address" --server.port "${ATLAS_PORT:-8501}" "$@"

@@ -6,6 +6,7 @@ checks that none was made. Screenshots of every page go to test-output/ (git-ign
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -42,38 +43,49 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(cache_dir):
-    """`streamlit run app.py` on a free port of 127.0.0.1, ready once /_stcore/health answers."""
-    install_static()
+@contextlib.contextmanager
+def streamlit_server(root: Path = ROOT, env: dict[str, str] | None = None, log_name: str = "streamlit-server.log",
+                     wrap: list[str] = ()):
+    """`streamlit run serve.py` (as scripts/run.sh serves it) in ``root`` on a free port of 127.0.0.1, ready
+    once /_stcore/health answers; yields the base URL. ``wrap`` goes before the command (e.g. a mount
+    namespace)."""
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("ATLAS_TILES", "ATLAS_TILES_ATTR")}
+    env = {k: v for k, v in (env or os.environ).items() if k not in ("ATLAS_TILES", "ATLAS_TILES_ATTR")}
     OUT.mkdir(exist_ok=True)
-    log = (OUT / "streamlit-server.log").open("w")
+    log = (OUT / log_name).open("w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        [*wrap, sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as reply:
-                if reply.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"streamlit did not start; see {OUT / 'streamlit-server.log'}")
-        time.sleep(0.3)
-    yield base
-    proc.terminate()
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as reply:
+                    if reply.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not start; see {OUT / log_name}")
+            time.sleep(0.3)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def server(cache_dir):
+    """The atlas served as scripts/run.sh serves it, on a free port of 127.0.0.1."""
+    install_static()
+    with streamlit_server() as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

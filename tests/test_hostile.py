@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import tracemalloc
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from geo import cli
 from geo.geocode.ladder import OUTPUT_COLUMNS, Geocoder
 from geo.geocode.site_csv import MAX_CELL_CHARS, SiteFileError, read_site_csv, read_site_file
 from geo.present.export import safe_cell, to_safe_csv
+from geo.present.folium_map import footprint_geometries
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -433,3 +435,342 @@ def test_memory_housekeeping_returns_freed_pages_on_linux():
     assert after <= before
     thread = memory.start_housekeeping(interval_s=3600)
     assert thread is not None and thread.daemon and thread.is_alive()
+
+
+# -- 7. issue 20: hostile cells read in linear time, a bounded list, files that parse, a safe build ----------
+
+#: Shapes of a long cell that made a pattern backtrack (quadratic: 60 s and more at the cell limit), and kin:
+#: repeated separators, "<", "and ", spaces, brackets, punctuation, title words, letters that fold.
+HOSTILE_UNITS = ["and ", "<", "<a", ">", "(", "(a", "a)", "()", " ", "\t", ",", ", ", ";", "/", "&", "+", "'",
+                 "in ", "health in ", "care ", "x", "\u00e9", "-", "and, ", ", and ", "ccg ", "one "]
+
+
+def hostile_cell(unit: str, length: int, head: str = "Health in x ") -> str:
+    return (head + unit * (length // len(unit) + 1))[:length]
+
+
+def cpu_seconds(work, repeat: int = 1) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.process_time()
+        work()
+        best = min(best, time.process_time() - started)
+    return best
+
+
+def assert_linear(read, cell_of, length: int, factor: int = 16) -> None:
+    """``read`` on a cell ``factor`` times longer costs at most about ``factor`` times as much (3x slack, and
+    50 ms for the clock): a pattern that backtracks costs ``factor`` squared times as much and fails."""
+    small = cpu_seconds(lambda: read(cell_of(length // factor)), repeat=3)
+    big = cpu_seconds(lambda: read(cell_of(length)))
+    assert big <= 3 * factor * small + 0.05, f"{big:.3f} s at {length:,} characters, {small:.4f} s at 1/{factor}"
+
+
+def read_every_way(text: str) -> None:
+    """Every function that reads the text of a name (issue 20 found four of them quadratic)."""
+    from geo.geocode import normalise as nm
+    from geo.geocode.steps import name_keys
+
+    nm.fold(text)
+    nm.strip_generic(nm.normalise(text))
+    nm.split_parts(nm.generic_free(text))
+    nm.brackets(text)
+    nm.title_and_place(text)
+    name_keys(text)
+
+
+@pytest.mark.parametrize("unit", HOSTILE_UNITS)
+def test_reading_a_hostile_cell_is_linear_in_its_length(unit):
+    assert_linear(read_every_way, lambda n: hostile_cell(unit, n), MAX_CELL_CHARS)
+
+
+@pytest.fixture(scope="module")
+def small_geocoder(small_atlas):
+    return Geocoder(small_atlas)
+
+
+@pytest.mark.parametrize("unit", ["and ", "<a", "(a", ", ", "&", "+", "health in ", "a b "])
+def test_the_whole_ladder_is_linear_up_to_the_longest_name_it_reads(small_geocoder, unit):
+    from geo.geocode.steps import MAX_NAME_CHARS
+
+    def resolve(text: str) -> None:
+        small_geocoder._resolve(text, text)
+        small_geocoder.forget()
+
+    assert_linear(resolve, lambda n: hostile_cell(unit, n), MAX_NAME_CHARS)
+
+
+def test_a_longer_name_or_a_long_areas_cell_is_not_read_and_says_why(small_geocoder):
+    from geo.geocode.row_steps import MAX_AREAS
+    from geo.geocode.steps import MAX_NAME_CHARS
+
+    long = hostile_cell("Wirral and ", MAX_CELL_CHARS)
+    for name, lead in ((long, ""), ("Wirral Partnership", long)):
+        match = small_geocoder.resolve(name, lead)
+        assert match.status == "unmatched" and f"more than {MAX_NAME_CHARS:,} is not read" in match.note
+        assert f"{MAX_CELL_CHARS:,} characters" in match.note
+    assert small_geocoder.resolve("x", areas=";".join(["12F"] * (MAX_AREAS + 1))).note.startswith(
+        f"areas lists {MAX_AREAS + 1:,} items; at most {MAX_AREAS:,}")
+    one_long = small_geocoder.resolve("x", areas="12F;" + long)
+    assert one_long.status == "ambiguous" and len(one_long.note) < 200  # Wirral kept, the long item named short
+    assert "not read" not in small_geocoder.resolve("Wirral " * 500).note  # 3,500 characters: under the cap, read
+
+
+def test_slow_rows_make_smaller_chunks_so_the_budget_acts_within_a_second(small_geocoder):
+    """Time is the rows done times 0.2 s: the first chunk of 100 takes 20 s, then chunks of 5 (1 s each)."""
+    from geo.geocode.batch import CHUNK_SECONDS, geocode_in_chunks
+
+    done_so_far = [0]
+    seen: list[int] = []
+
+    def progress(done: int, _total: int) -> None:
+        seen.append(done)
+        done_so_far[0] = done
+
+    result = geocode_in_chunks(small_geocoder, pd.DataFrame({"site_name": ["Wirral"] * 1000}), chunk_rows=100,
+                               budget_s=30, progress=progress, clock=lambda: done_so_far[0] * 0.2)
+    sizes = [b - a for a, b in zip(seen, seen[1:])]
+    assert sizes[0] == 100 and set(sizes[1:]) == {int(CHUNK_SECONDS / 0.2)}
+    assert result.done * 0.2 <= 30 + CHUNK_SECONDS  # stopped within one short chunk of the budget
+    assert result.stopped and (result.frame["status"].iloc[result.done:] == "unmatched").all()
+
+
+def test_the_separator_is_found_from_the_header_start_in_linear_time():
+    from geo.geocode.site_csv import MAX_COLUMNS
+
+    def header_of(n: int) -> bytes:
+        return ("site_name" + ',"' * (n // 2)).encode() + b"\nWirral\n"
+
+    def read(data: bytes) -> None:
+        with pytest.raises(SiteFileError):
+            read_site_csv(data)
+
+    assert_linear(read, header_of, MAX_CELL_CHARS)
+    with pytest.raises(SiteFileError, match=rf"the header has {MAX_COLUMNS + 1:,} columns; the limit is"):
+        read_site_csv((",".join(["site_name"] + [f"c{i}" for i in range(MAX_COLUMNS)]) + "\nWirral\n").encode())
+    assert len(read_site_csv((",".join(["site_name"] + [f"c{i}" for i in range(MAX_COLUMNS - 1)])
+                              + "\nWirral\n").encode()).columns) == MAX_COLUMNS
+
+
+#: Characters XML cannot hold, markup, mathematics and text that is long, wide or from beyond the first plane.
+NASTY_TEXT = ["a\ufffeb", "\uffff", "nul\x00", "bell\x07esc\x1b", "lone \ud800 surrogate", "$\\foo$", "$x^2$",
+              "<b>&amp;</b>", "\U0001f5fa map", "=1+2", "tab\tnew\nline"]
+
+
+def test_every_workbook_parses_and_says_which_cells_were_cut():
+    from openpyxl import load_workbook
+
+    from geo.present.workbook import CUT_MARK, EXCEL_CELL_CHARS, to_xlsx
+
+    long_cells = ["x" * 40_000, "\U0001f5fa" * 20_000, "y" * MAX_CELL_CHARS]
+    frame = pd.DataFrame({"site_name": pd.Series(NASTY_TEXT + long_cells, dtype=object),
+                          "n\ufffe": range(len(NASTY_TEXT) + 3)})
+    data = to_xlsx(frame, ["attr \uffff"], sheet="Geocoded list", notes=["note \x00"],
+                   title="NHS integration atlas: list\ufffe.csv geocoded")
+    book = load_workbook(io.BytesIO(data))  # parses: no character XML cannot hold
+    cells = [c.value for c in book["Geocoded list"]["A"]][1:]
+    assert cells[0] == "ab" and cells[1] in (None, "") and cells[2] == "nul" and cells[4] == "lone  surrogate"
+    assert "$x^2$" in cells and "\U0001f5fa map" in cells and cells[NASTY_TEXT.index("=1+2")] == "=1+2"
+    cut = cells[len(NASTY_TEXT):]
+    assert all(c.endswith(CUT_MARK) and len(c.encode("utf-16-le")) // 2 <= EXCEL_CELL_CHARS for c in cut)
+    sources = " ".join(str(c.value) for row in book["Sources"].iter_rows() for c in row if c.value)
+    assert "3 cells were longer than Excel holds (32,767 characters)" in sources and "list.csv" in sources
+    with pytest.raises(ValueError, match="an Excel sheet holds 16,384"):
+        to_xlsx(pd.DataFrame([range(16_385)]), [])
+
+
+@pytest.mark.parametrize("fmt", ["svg", "png"])
+def test_a_picture_draws_text_as_typed_and_always_parses(small_atlas, fmt):
+    import xml.etree.ElementTree as ET
+
+    from geo.present import map_data, picture
+
+    land = [f["geometry"] for f in map_data.land_geojson(small_atlas)["features"]]
+    typed = [f"matching '{t}'" for t in NASTY_TEXT if "\U0001f5fa" not in t]  # DejaVu Sans has no map glyph
+    data = picture.render(pd.DataFrame({"site_id": [], "care_model": []}), {}, land, [], "Title \ufffe$x$", typed,
+                          ["attribution \x00"], fmt=fmt)
+    if fmt == "png":
+        assert data[:8] == b"\x89PNG\r\n\x1a\n"
+        return
+    root = ET.fromstring(data)  # well-formed XML
+    text = " ".join(t for t in root.itertext())
+    assert "$x^2$" in text and "$\\foo$" in text  # drawn as typed, not as mathematics
+    assert "ab" in text and "\ufffe" not in data.decode("utf-8")
+
+
+def test_a_link_gets_one_notice_per_key_however_many_values_it_repeats():
+    from geo.present import filters as flt
+
+    regions = ("North of England", "London")
+    checked = flt.check_query({"region": [f"r{i}" for i in range(999)], "by": ["March 2015", "July 2015"],
+                               "q": ["a", "b"], **{f"k{i}": ["1"] for i in range(500)}}, regions, (0, 2100))
+    assert len(checked.notices) == 4
+    text = " ".join(checked.notices)
+    assert "region='r0', 'r1', 'r2' and 996 more" in text and "'k0', 'k1', 'k2' and 497 more" in text
+    assert "by='March 2015', 'July 2015' from the link: give one month" in text
+    assert "the search takes one text" in text
+    assert checked.values["by"] == [] and checked.values["q"] == [] and checked.values["region"] == []
+
+
+def geocoded_list(geocoder, frame: pd.DataFrame):
+    """A list geocoded as the Geocode page does it: a row number column first."""
+    from geo.geocode.batch import geocode_in_chunks
+
+    result = geocode_in_chunks(geocoder, frame)
+    result.frame.insert(0, "row", range(1, len(result.frame) + 1))
+    return result
+
+
+def test_the_lists_geojson_has_one_feature_per_distinct_footprint(small_atlas, small_geocoder):
+    import json
+
+    from geo.present import list_footprints as lf
+    from geo.sources import ATTRIBUTION
+
+    names = ["Wirral", "Salford", "Atlantis", "Wirral Council"] * 75  # 300 rows, two footprints, one unmatched
+    result = geocoded_list(small_geocoder, pd.DataFrame({"site_name": names}))
+    geometries = lf.list_geometries(small_atlas, result.sets)
+    data = lf.list_geojson(result.frame, result.sets, "row", geometries, result.names, ATTRIBUTION)
+    collection = json.loads(data)
+    features = collection["features"]
+    assert len(features) == 2 and all(f["geometry"]["type"] in ("Polygon", "MultiPolygon") for f in features)
+    wirral = features[0]["properties"]
+    assert wirral["rows"] == [r for r in range(1, 301) if names[r - 1].startswith("Wirral")]
+    assert wirral["row_count"] == 150 and wirral["ccg_codes"] == "12F" and "and 130 more" in wirral["site_names"]
+    assert collection["rows_without_footprint"] == list(range(3, 301, 4))
+    assert "about 250 m" in collection["notes"][0] and collection["attribution"]
+    assert len(data) < 200_000  # two shapes, not 300
+
+
+def test_the_lists_geojson_is_bounded_and_says_what_it_left_out(small_atlas, small_geocoder):
+    import json
+
+    from geo.present import list_footprints as lf
+
+    districts = ["E08000015", "E08000006", "E08000021", "E08000037", "E08000024"]
+    pairs = [f"lad:{a};lad:{b}" for i, a in enumerate(districts) for b in districts[i + 1:]]  # 10 distinct
+    result = geocoded_list(small_geocoder, pd.DataFrame({"site_name": "x", "areas": pairs * 3}))
+    first = lf.distinct_footprints(result.sets)
+    drawn, left_out = lf.drawable(first, max_footprints=4)
+    assert list(drawn) == [1, 2, 3, 4] and left_out == 6
+    geometries = footprint_geometries(small_atlas, drawn)
+    whole = lf.list_geojson(result.frame, result.sets, "row", geometries, result.names, [])
+    bound = len(whole) // 2
+    data = lf.list_geojson(result.frame, result.sets, "row", geometries, result.names, [], max_bytes=bound)
+    collection = json.loads(data)
+    assert len(collection["features"]) == 10  # every footprint, with its rows; shapes for those drawn that fit
+    shaped = [f for f in collection["features"] if f["geometry"]]
+    assert 1 <= len(shaped) < 4 and len(data) <= bound + 10_000  # the features without shapes are small
+    notes = " ".join(collection["notes"])
+    assert "have no geometry here: with them the file would pass" in notes and "6 of the list's" in notes
+    rows = sorted(r for f in collection["features"] for r in f["properties"]["rows"])
+    assert rows == list(range(1, 31))  # every row is in exactly one feature
+    assert lf.drawable(first, max_lsoas=len(first[1]))[0] == {1: first[1]}
+
+
+def map_data_digests(cache: Path, seed: str, tmp: Path) -> str:
+    """The map data file names one process writes (a content digest each) under a given PYTHONHASHSEED."""
+    code = ("import sys, json; from pathlib import Path; from geo.atlas import Atlas; from geo.present import map_data;"
+            "print(json.dumps(sorted(map_data.prepare(Atlas(Path(sys.argv[1])), Path(sys.argv[2])).values())))")
+    out = tmp / f"static-{seed}"
+    run = subprocess.run([sys.executable, "-c", code, str(cache), str(out)], cwd=ROOT, capture_output=True, text=True,
+                         env=os.environ | {"PYTHONHASHSEED": seed}, check=True)
+    return run.stdout.strip()
+
+
+def test_map_data_files_do_not_depend_on_the_hash_seed_and_old_ones_are_pruned(small_cache, tmp_path):
+    cache = tmp_path / "cache"
+    shutil.copytree(small_cache, cache)
+    first, second = map_data_digests(cache, "1", tmp_path), map_data_digests(cache, "2", tmp_path)
+    assert first == second and "sites." in first and "shade_ccg." in first and "outline_lad." in first
+
+    from geo.atlas import Atlas
+    from geo.present import map_data
+
+    folder = tmp_path / "static-1"
+    stale = folder / "sites.0123456789abcdef.json"
+    stale.write_text("{}")
+    mine = folder / "notes.txt"  # not a file map data names: never touched
+    mine.write_text("keep")
+    urls = map_data.prepare(Atlas(cache), folder)
+    assert not stale.exists() and mine.exists()
+    assert sorted(p.name for p in folder.glob("*.json")) == sorted(u.rsplit("/", 1)[-1] for u in urls.values())
+
+
+def test_a_failed_build_leaves_the_good_cache_exactly_as_it_was(small_raw, small_cache, tmp_path, capsys):
+    from geo.build import raw as rawfiles
+    from geo.build.pipeline import build
+
+    cache = tmp_path / "cache"
+    shutil.copytree(small_cache, cache)
+    before = {p.relative_to(cache): p.read_bytes() for p in cache.rglob("*") if p.is_file()}
+    damaged = tmp_path / "raw"
+    shutil.copytree(small_raw, damaged, symlinks=True)
+    polygons = damaged / rawfiles.LSOA_POLYGONS / "E08000015.json"
+    text = polygons.read_bytes()
+    polygons.unlink()
+    polygons.write_bytes(text[: len(text) // 2])  # half a file, as the audit damaged it
+    with pytest.raises(rawfiles.RawDataError, match="E08000015.json"):
+        build(damaged, cache, force=True, progress=lambda _m: None, expected_lsoas=None)
+    after = {p.relative_to(cache): p.read_bytes() for p in cache.rglob("*") if p.is_file()}
+    assert after == before  # not one byte changed, nothing left behind
+    code, out, err = run_cli(capsys, "layers", "--cache", str(cache), "--raw", str(small_raw))
+    assert code == 0 and "ccg" in out, err
+
+
+def test_layers_reads_a_built_cache_without_the_raw_data(small_cache, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("ATLAS_RAW_DIR", str(tmp_path / "no-raw-here"))
+    code, out, err = run_cli(capsys, "layers", "--cache", str(small_cache))
+    assert code == 0 and "ccg" in out and not err
+    code, _out, err = run_cli(capsys, "layers", "--cache", str(tmp_path))
+    assert code == 2 and "no built cache" in one_line_error(err)
+
+
+def mount_namespace() -> list[str]:
+    """A command prefix that runs its command in a mount namespace of its own (to mount a read-only or a full
+    file system without touching the machine's), or skip: it needs root or unprivileged user namespaces."""
+    for prefix in (["unshare", "-m"], ["unshare", "-rm"]):
+        try:
+            if subprocess.run([*prefix, "true"], capture_output=True, timeout=10).returncode == 0:
+                return prefix
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+    pytest.skip("cannot make a mount namespace here (needs root or user namespaces) to mount a read-only disk")
+
+
+@pytest.mark.parametrize(("make", "says"), [
+    (lambda tmp: (tmp / "a-file").write_text("x") and tmp / "a-file", "is a file, not a folder"),
+    (lambda _tmp: Path("/dev/null"), "is a file, not a folder"),
+    (lambda _tmp: Path("/proc"), "/proc"),
+    (lambda tmp: (tmp / "loop").symlink_to(tmp / "loop") or tmp / "loop", "cannot be used"),
+    (lambda tmp: tmp / ("n" * 300), "cannot be used: File name too long"),
+])
+def test_a_cache_folder_that_cannot_be_one_gets_one_line_and_exit_2(small_raw, tmp_path, capsys, monkeypatch,
+                                                                    make, says):
+    monkeypatch.setenv("ATLAS_CACHE_DIR", str(make(tmp_path)))
+    monkeypatch.setenv("ATLAS_RAW_DIR", str(small_raw))
+    for command in ("build", "layers"):
+        code, _out, err = run_cli(capsys, command)
+        assert code == 2 and says in one_line_error(err), (command, err)
+
+
+def test_a_raw_folder_in_a_symlink_loop_gets_one_line(tmp_path, capsys, monkeypatch):
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    monkeypatch.setenv("ATLAS_RAW_DIR", str(tmp_path / "loop"))
+    code, _out, err = run_cli(capsys, "build", "--cache", str(tmp_path / "c"))
+    assert code == 2 and "raw data directory" in one_line_error(err)
+
+
+@pytest.mark.parametrize(("mount", "says"), [
+    ("mount -t tmpfs -o size=1m tmpfs {cache} && mount -o remount,ro {cache}", "read-only"),
+    ("mount -t tmpfs -o size=4k,nr_inodes=2 tmpfs {cache}", "the disk is full"),  # no room for a folder
+])
+def test_a_read_only_or_full_cache_disk_gets_one_line(small_raw, tmp_path, mount, says):
+    prefix = mount_namespace()
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    done = subprocess.run([*prefix, "sh", "-c", mount.format(cache=cache) + f" && '{sys.executable}' -m geo build "
+                           f"--cache '{cache}' --raw '{small_raw}'"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 2, done.stderr
+    assert says in one_line_error(done.stderr) and str(cache) in done.stderr

@@ -10,11 +10,13 @@ holds; what is left out is said, and every row's codes and names stay in the CSV
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import pandas as pd
 
+from geo.atlas import Atlas
 from geo.present.export import attribution_lines
+from geo.present.folium_map import footprint_geometries
 
 #: Distinct footprints drawn on the map and written to the GeoJSON, first rows first.
 MAX_FOOTPRINTS = 1_000
@@ -27,6 +29,19 @@ FOOTPRINT_COLUMNS = ("ccg_codes", "ccg_names", "lad_codes", "lad_names", "utla_c
                      "nhs_regions", "population", "population_basis", "footprint_level")
 GEOMETRY_NOTE = ("one feature per distinct footprint; shapes simplified together as on the atlas's map (about "
                  "250 m), coordinates in WGS84 to 4 decimal places (about 10 m)")
+
+
+def distinct_footprints(sets: Sequence[frozenset[str]]) -> dict[int, frozenset[str]]:
+    """Each distinct non-empty footprint once, keyed by the first row (1-based) that has it.
+
+    A long list names the same CCGs and districts many times: one map feature per footprint,
+    not per row, keeps the map and the server's memory in proportion to the places, not the rows.
+    """
+    first: dict[frozenset[str], int] = {}
+    for position, footprint in enumerate(sets, start=1):
+        if footprint:
+            first.setdefault(footprint, position)
+    return {position: footprint for footprint, position in first.items()}
 
 
 def drawable(first: Mapping[int, frozenset[str]], max_footprints: int = MAX_FOOTPRINTS,
@@ -42,6 +57,12 @@ def drawable(first: Mapping[int, frozenset[str]], max_footprints: int = MAX_FOOT
         drawn[row] = footprint
         lsoas += len(footprint)
     return drawn, len(first) - len(drawn)
+
+
+def list_geometries(atlas: Atlas, sets: Sequence[frozenset[str]],
+                    progress: Callable[[], None] | None = None) -> dict[int, dict]:
+    """The map's shapes of a list's drawn footprints, keyed by each one's first row (see :func:`drawable`)."""
+    return footprint_geometries(atlas, drawable(distinct_footprints(sets))[0], progress=progress)
 
 
 def left_out_note(left_out: int) -> str:
@@ -87,7 +108,7 @@ def list_geojson(frame: pd.DataFrame, sets: Sequence[frozenset[str]], row_column
     notes = [GEOMETRY_NOTE]
     if cut:
         notes.append(f"{cut:,} footprints have no geometry here: with them the file would pass "
-                     f"{max_bytes / 1e6:.0f} MB")
+                     f"{max_bytes / 1e6:g} MB")
     drawn = sum(1 for where in positions.values() if where[0] + 1 in geometries)
     if drawn < len(positions):
         notes.append(left_out_note(len(positions) - drawn))
