@@ -190,7 +190,8 @@ middle.download_button(f"Download all {len(result)} rows, geocoded (Excel)", _xl
                        file_name=export.export_name(f"geocoded {stem}", [], "xlsx"),
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        icon=":material/download:", key="geocode_xlsx", on_click="ignore")
-right.download_button(f"Download the {len(distinct_footprints(sets)):,} footprints (GeoJSON)", _geojson,
+shapes = len(distinct_footprints(sets))
+right.download_button(f"Download the {shapes:,} footprint{'' if shapes == 1 else 's'} (GeoJSON)", _geojson,
                       file_name=export.export_name(f"geocoded {stem}", [], "geojson"), mime="application/geo+json",
                       icon=":material/download:", key="geocode_geojson", on_click="ignore")
 
