@@ -211,9 +211,9 @@ def main(argv: list[str] | None = None) -> int:
           "  (AppTest rerun, caches warm)")
 
     if not opts.no_browser:
-        # The map's data files are written once per build and site list (not per server start): write
-        # them now, as any earlier start of this checkout would have, so the timing is of a restart.
-        map_data.cached_base_data(atlas, frame, footprints, lambda: ours)
+        # The map's data files are written by `python -m geo build` (not per server start): write them
+        # now, as the build does, so the timing is of a restart.
+        map_data.prepare(atlas)
         live = browser_times(len(ours), {"atlas": html_ours, "naive": html_naive})
         old = browser_times(len(ours), {}, rebuild=True)
         ok = live["run_to_paint"] <= TARGET_S

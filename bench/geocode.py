@@ -9,7 +9,12 @@ beside this one, so the two are measured on the same machine load.
 Names are drawn from the real gazetteer and disguised the way lists disguise them (case,
 "NHS ... CCG", "Clinical Commissioning Group", "Council", typing slips), so most are unique
 and the per-name cache helps only as much as it would on a real list. Target: <= 1 s.
-Then one hostile name of 65,001 parts, which must be read (and refused) in under a second.
+Then one hostile name of 65,001 parts, which must be read (and refused) in under a second, and the cell
+shapes that made patterns backtrack (issue 20) at the cell limit, 131,072 characters: each read as a
+site name, a lead organisation and an areas cell, and by every text function of the geocoder (the
+ladder reads names of up to 4,000 characters, so it is also timed on a name of that length). Target:
+each under 0.5 s. ``--baseline DIR`` times DIR's geocoder on the audit's four shapes too (each stopped
+after ``--baseline-limit`` seconds).
 """
 
 from __future__ import annotations
@@ -27,7 +32,89 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from geo.atlas import open_atlas  # noqa: E402
+from geo.geocode import normalise as nm  # noqa: E402
 from geo.geocode.ladder import Geocoder  # noqa: E402
+from geo.geocode.site_csv import MAX_CELL_CHARS  # noqa: E402
+from geo.geocode.steps import MAX_NAME_CHARS, name_keys  # noqa: E402
+
+#: The audit's four shapes (issue 20), then their kin: the cell is the unit repeated to the length.
+SHAPES = {"'x ' + 'and ' * n + ' y'": ("x ", "and ", " y"), "'<' * n": ("", "<", ""),
+          "'x ' + ', ' * n + 'y'": ("x ", ", ", "y"), "'care ' * n": ("", "care ", ""),
+          "'Health in ' + '&' * n": ("Health in ", "&", ""), "'x ' + '+' * n": ("x ", "+", ""),
+          "'(a' * n": ("", "(a", ""), "'<a' * n": ("", "<a", ""), "'health in ' * n": ("", "health in ", ""),
+          "' ' * n (untrimmed)": ("", " ", ""), "'\u00e9' * n": ("", "\u00e9", "")}
+AUDIT_SHAPES = list(SHAPES)[:4]
+HOSTILE_TARGET_S = 0.5
+
+
+def shape_cell(name: str, length: int = MAX_CELL_CHARS) -> str:
+    head, unit, tail = SHAPES[name]
+    body = unit * ((length - len(head) - len(tail)) // len(unit) + 1)
+    return (head + body)[: length - len(tail)] + tail
+
+
+def read_text(cell: str) -> None:
+    """Every text function the ladder runs on a name, on the whole cell."""
+    nm.fold(cell)
+    nm.strip_generic(nm.normalise(cell))
+    nm.split_parts(nm.generic_free(cell))
+    nm.brackets(cell)
+    nm.title_and_place(cell)
+    name_keys(cell)
+
+
+def timed(work, *args) -> float:
+    started = time.perf_counter()
+    work(*args)
+    return time.perf_counter() - started
+
+
+def hostile_lines(geocoder: Geocoder) -> None:
+    """Each shape at the cell limit: the time to read it (the slowest of site name, lead organisation and
+    areas), to read the longest name the ladder reads, and (for linearity) the text functions on the whole
+    cell and on a cell 16 times shorter."""
+    print(f"hostile cells of {MAX_CELL_CHARS:,} characters: read as a site name, lead organisation or areas "
+          f"(slowest); the ladder on its first {MAX_NAME_CHARS:,}; the text functions on all of it, and on 1/16:")
+    for name in SHAPES:
+        cell = shape_cell(name)
+        longest = cell[:MAX_NAME_CHARS]
+        reads = []
+        for args in ((cell,), ("Health Network", cell), ("x", "", cell), (longest, longest)):
+            reads.append(timed(geocoder._resolve, *args))
+            geocoder.forget()
+        whole, part = timed(read_text, cell), timed(read_text, shape_cell(name, MAX_CELL_CHARS // 16))
+        worst = max(reads)
+        print(f"  {name:34} read {max(reads[:3]):6.3f} s, longest name {reads[3]:6.3f} s   target < "
+              f"{HOSTILE_TARGET_S} s {'ok' if worst < HOSTILE_TARGET_S else 'MISSED'}   text functions "
+              f"{whole:6.3f} s, on 1/16 {part:6.3f} s (x{whole / part if part else float('nan'):.0f})")
+
+
+BASELINE_SHAPE = """
+import sys, time
+from geo.atlas import open_atlas
+from geo.geocode.ladder import Geocoder
+head, unit, tail = eval(sys.argv[1])
+n = int(sys.argv[2])
+cell = (head + unit * ((n - len(head) - len(tail)) // len(unit) + 1))[: n - len(tail)] + tail
+geocoder = Geocoder(open_atlas())
+geocoder.resolve("warm up")
+started = time.perf_counter()
+geocoder.resolve(cell)
+print(f"{time.perf_counter() - started:.3f}")
+"""
+
+
+def baseline_shapes(root: Path, limit_s: float) -> None:
+    """The baseline checkout's geocoder on the audit's shapes, each stopped after ``limit_s`` seconds."""
+    env = os.environ | {"ATLAS_CACHE_DIR": str(root / ".cache")}
+    for name in AUDIT_SHAPES:
+        try:
+            run = subprocess.run([sys.executable, "-c", BASELINE_SHAPE, repr(SHAPES[name]), str(MAX_CELL_CHARS)],
+                                 cwd=root, env=env, capture_output=True, text=True, timeout=limit_s + 30)
+            figure = f"{float(run.stdout.strip().splitlines()[-1]):6.3f} s"
+        except subprocess.TimeoutExpired:
+            figure = f"over {limit_s:.0f} s (stopped)"
+        print(f"  baseline {name:25} {figure}")
 
 
 def slip(name: str, rng: random.Random) -> str:
@@ -66,6 +153,8 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--baseline", help="another checkout to measure first, for comparison")
+    parser.add_argument("--baseline-limit", type=float, default=60.0,
+                        help="seconds after which a baseline hostile cell is stopped (default 60)")
     args = parser.parse_args()
     baseline = ""
     if args.baseline:
@@ -97,6 +186,9 @@ def main() -> None:
     match = geocoder.resolve(hostile)
     print(f"one name of 65,001 '/'-separated parts: {time.perf_counter() - started:.2f} s ({match.status})   "
           "target < 1 s")
+    hostile_lines(geocoder)
+    if args.baseline:
+        baseline_shapes(Path(args.baseline).resolve(), args.baseline_limit)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,17 @@ with Playwright. In one run it measures:
    whether the work stopped (Streamlit stops a closed session's script at its next element
    update, which the progress bar provides between chunks).
 
+4. a hostile upload (issue 20): a list of ``--hostile-cells`` cells of 131,072 characters in the
+   shapes that made patterns backtrack (38 fill the 5 MB limit; the audit's file had 2), and a
+   second later a second user's 10-row list. Printed: how long the second user waited (target:
+   within the page's 60 s budget), how long the hostile list took, and ``/_stcore/health``'s
+   answer times meanwhile, polled every 0.2 s (target: under 1 s, every time).
+
+``--server-root DIR`` serves another checkout (e.g. a git worktree of main with its own built
+cache in DIR/.cache) for a baseline in the same conditions; ``--only hostile`` runs section 4 alone.
+
     .venv/bin/python bench/load.py [--sessions 20] [--uploads 5] [--rows 10000] [--settle 135] [--stop-rows 50000]
+                                   [--hostile-cells 38] [--server-root DIR] [--only hostile]
 
 The browsers share the machine's cores with the server, so the latencies include the browsers'
 own work; the CPU figures are the server process's only.
@@ -32,12 +42,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import csv
+import io
 import os
 import random
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -52,6 +65,7 @@ from geo.geocode.bundled_sites import bundled_sites  # noqa: E402
 from geo.present import filters as flt  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 FOLIUM = 'iframe[title="streamlit_folium.st_folium"]'
 TICKS = os.sysconf("SC_CLK_TCK")
 STEP_TIMEOUT_MS = 180_000
@@ -75,14 +89,18 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def start_server(port: int, log_path: Path) -> subprocess.Popen:
+def start_server(port: int, log_path: Path, root: Path = ROOT) -> subprocess.Popen:
+    """The atlas in ``root`` as scripts/run.sh serves it (serve.py; app.py in an older checkout)."""
     install_static()
     env = {k: v for k, v in os.environ.items() if k not in ("ATLAS_TILES", "ATLAS_TILES_ATTR")}
+    if root != ROOT:
+        env["ATLAS_CACHE_DIR"] = str(root / ".cache")
     log = log_path.open("w")
+    script = "serve.py" if (root / "serve.py").is_file() else "app.py"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
+        [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port), "--server.address",
          "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         try:
@@ -203,6 +221,88 @@ def site_list(atlas, rows: int, seed: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: Shapes of a cell that made the name patterns backtrack (issue 20): head, repeated unit.
+HOSTILE_SHAPES = [("x ", "and "), ("", "<"), ("x ", ", "), ("Health in ", "&"), ("", "(a"), ("", "care ")]
+CELL_CHARS = 131_072
+
+
+def hostile_list(cells: int) -> str:
+    """A site list of ``cells`` cells of the cell limit's length, in the hostile shapes in turn."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["site_name"])
+    for i in range(cells):
+        head, unit = HOSTILE_SHAPES[i % len(HOSTILE_SHAPES)]
+        writer.writerow([(head + unit * (CELL_CHARS // len(unit) + 1))[:CELL_CHARS - 1] + "y"])
+    return out.getvalue()
+
+
+def health_times(base: str, stop: threading.Event) -> list[float]:
+    """/_stcore/health's answer times, asked every 0.2 s until ``stop`` is set (a thread of its own)."""
+    times = []
+    while not stop.is_set():
+        started = time.perf_counter()
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=120) as reply:
+                reply.read()
+        except OSError:
+            times.append(float("inf"))
+            continue
+        times.append(time.perf_counter() - started)
+        stop.wait(0.2)
+    return times
+
+
+async def timed_upload(browser, base: str, path: Path, delay: float = 0.0) -> tuple[float, str]:
+    await asyncio.sleep(delay)
+    started = time.perf_counter()
+    error = await upload_session(browser, base, path)
+    return time.perf_counter() - started, error
+
+
+async def beside_another_list(browser, base: str, first: Path, mine: Path) -> dict:
+    """``first`` uploaded, and a second later a second user's ``mine`` from a browser of their own (so their
+    wait is the server's, not their browser's drawing the other list): the times, and health meanwhile."""
+    stop = threading.Event()
+    polling = asyncio.get_running_loop().run_in_executor(None, health_times, base, stop)
+    other = await browser.browser_type.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    try:
+        (took, error), (waited, mine_error) = await asyncio.gather(
+            timed_upload(browser, base, first), timed_upload(other, base, mine, delay=1.0))
+    finally:
+        await other.close()
+        stop.set()
+    health = await polling
+    return {"took": took, "error": error, "waited": waited, "mine_error": mine_error, "health": health}
+
+
+def beside_line(label: str, run: dict) -> str:
+    ok_wait = "ok" if run["waited"] <= 60 and not run["mine_error"] else "MISSED"
+    ok_health = "ok" if max(run["health"]) < 1 else "MISSED"
+    errors = "".join(f", error: {e}" for e in (run["error"], run["mine_error"]) if e)
+    return (f"  {label:44} geocoded in {run['took']:5.1f} s | the second user's list waited {run['waited']:5.1f} s "
+            f"(within the 60 s budget: {ok_wait}) | /_stcore/health p50 {pct(run['health'], .5):.3f} s, "
+            f"p95 {pct(run['health'], .95):.3f} s, max {max(run['health']):.3f} s (< 1 s: {ok_health}){errors}")
+
+
+async def hostile_section(browser, base: str, cells: int) -> None:
+    """The hostile upload beside a second user's short list; and, for comparison on the same server and
+    machine load, an ordinary list of as many rows."""
+    with tempfile.TemporaryDirectory() as tmp:
+        hostile, ordinary, mine = Path(tmp) / "hostile.csv", Path(tmp) / "ordinary.csv", Path(tmp) / "mine.csv"
+        hostile.write_text(hostile_list(cells), encoding="utf-8")
+        names = ["Wirral", "Leeds", "Kent County Council", "Salford", "Atlantis"]
+        ordinary.write_text("site_name\n" + "\n".join(names[i % 5] + f" {i}" for i in range(cells)) + "\n")
+        mine.write_text("site_name\n" + "\n".join(names * 2) + "\n", encoding="utf-8")
+        warm = await upload_session(browser, base, ordinary)  # the server's geocoder is loaded once, on first use
+        print(f"a second user uploads a 10-row list 1 s after another list{', warm-up: ' + warm if warm else ''}:")
+        print(beside_line(f"after an ordinary list of {cells} rows", await beside_another_list(
+            browser, base, ordinary, mine)))
+        size = hostile.stat().st_size / 1e6
+        print(beside_line(f"after {cells} hostile cells ({size:.2f} MB)", await beside_another_list(
+            browser, base, hostile, mine)))
+
+
 def streamlit_memory(base: str) -> str:
     """What Streamlit says it holds (``/_stcore/metrics``): cache bytes by kind, sessions."""
     request = urllib.request.Request(f"{base}/_stcore/metrics", headers={"Accept": "text/plain"})
@@ -260,15 +360,19 @@ async def main_async(args) -> None:
     out = ROOT / "test-output"
     out.mkdir(exist_ok=True)
     port = free_port()
-    server = start_server(port, out / "bench-load-server.log")
+    root = Path(args.server_root).resolve() if args.server_root else ROOT
+    server = start_server(port, out / "bench-load-server.log", root)
     base = f"http://127.0.0.1:{port}"
     try:
         async with async_playwright() as p:
-            browser = await p.chromium.launch(
-                executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             warm = await map_session(browser, base, total, vanguards)  # first load fills the server's caches
-            print(f"server {base} (pid {server.pid}); warm-up session: {warm['error'] or 'ok'}; "
+            print(f"server {base} (pid {server.pid}, serving {root}); warm-up session: {warm['error'] or 'ok'}; "
                   f"RSS {rss_mb(server.pid):.0f} MB")
+            if args.only == "hostile":
+                await hostile_section(browser, base, args.hostile_cells)
+                await browser.close()
+                return
             print(f"each session: open /map ({total} footprints), pick Vanguard ({vanguards} footprints)")
             single = await run_sessions(browser, base, 1, total, vanguards, server.pid)
             print("baseline " + report(single))
@@ -310,6 +414,8 @@ async def main_async(args) -> None:
                               f"({after - before:+.0f} MB this round, {after - first:+.0f} MB in all; "
                               "target within 100 MB)")
                     print("  " + streamlit_memory(base))
+            if args.hostile_cells:
+                await hostile_section(browser, base, args.hostile_cells)
             if args.stop_rows:
                 with tempfile.TemporaryDirectory() as tmp:
                     path = Path(tmp) / "long.csv"
@@ -347,13 +453,17 @@ def main() -> None:
                         help="rounds of uploads (default 1; a second round shows whether memory is reused)")
     parser.add_argument("--stop-rows", type=int, default=50_000,
                         help="rows of the list whose tab is closed mid-geocoding (default 50,000; 0 to skip)")
+    parser.add_argument("--hostile-cells", type=int, default=38,
+                        help="cells of 131,072 characters in the hostile upload (default 38: 5 MB; 0 to skip)")
+    parser.add_argument("--server-root", help="serve this checkout instead (a baseline, with its own .cache)")
+    parser.add_argument("--only", choices=["hostile"], help="run only the hostile upload (section 4)")
     parser.add_argument("--settle", type=float, default=135.0,
                         help="seconds to wait after the uploads for the sessions to end (default 135)")
     args = parser.parse_args()
     if not 1 <= args.sessions <= 100 or not 0 <= args.uploads <= 20 or not 1 <= args.rows <= 50_000 \
-            or not 0 <= args.stop_rows <= 50_000 or not 1 <= args.rounds <= 5:
+            or not 0 <= args.stop_rows <= 50_000 or not 1 <= args.rounds <= 5 or not 0 <= args.hostile_cells <= 38:
         parser.error("keep --sessions within 1-100, --uploads within 0-20, --rows and --stop-rows within 50,000, "
-                     "--rounds within 1-5")
+                     "--rounds within 1-5, --hostile-cells within 0-38")
     asyncio.run(main_async(args))
 
 

@@ -77,43 +77,50 @@ def left_out_note(left_out: int) -> str:
 def list_geojson(frame: pd.DataFrame, sets: Sequence[frozenset[str]], row_column: str,
                  geometries: Mapping[int, dict], names: Mapping[str, str], attribution: str | Iterable[str],
                  max_bytes: int = MAX_GEOJSON_BYTES) -> bytes:
-    """GeoJSON of a geocoded list: one feature per distinct footprint, with the rows that have it.
+    """GeoJSON of a geocoded list: one feature per distinct footprint drawn, with the rows that have it.
 
     ``geometries`` are the map's shapes keyed by the position (1-based) of each footprint's first
-    row; a footprint without one (left out of the map, or past ``max_bytes``) keeps its feature with
-    a null geometry. Rows with no footprint are listed at the top level. Written feature by feature,
-    so the server is never held in one long call.
+    row. A footprint without one (past the map's bounds), or whose shape would take the file past
+    ``max_bytes``, has no feature: its rows are listed in ``rows_not_drawn`` and a note says why;
+    rows with no footprint are listed in ``rows_without_footprint``. Written feature by feature from
+    plain lists, so the work is in proportion to the footprints and the server is never held long.
     """
-    numbers = frame[row_column].tolist()
+    numbers = [_json_value(n) for n in frame[row_column].tolist()]
     positions: dict[frozenset[str], list[int]] = {}
-    without: list[object] = []
+    without = []
     for position, footprint in enumerate(sets):
         if footprint:
             positions.setdefault(footprint, []).append(position)
         else:
-            without.append(_json_value(numbers[position]))
-    features, size, cut = [], 0, 0
-    for number, where in enumerate(positions.values(), start=1):
-        first = frame.iloc[where[0]]
-        properties = {"footprint": number, "rows": [_json_value(numbers[p]) for p in where], "row_count": len(where),
-                      "site_names": _names(frame["site_name"].iloc[where[:20]], len(where))}
-        properties |= {c: _json_value(first[names.get(c, c)]) for c in FOOTPRINT_COLUMNS if names.get(c, c) in first}
-        geometry = geometries.get(where[0] + 1)
-        text = _feature(properties, geometry)
-        if geometry is not None and size + len(text) > max_bytes:
-            cut += 1
-            text = _feature(properties, None)
+            without.append(numbers[position])
+    drawn = [where for where in positions.values() if where[0] + 1 in geometries]
+    not_drawn = [numbers[p] for where in positions.values() if where[0] + 1 not in geometries for p in where]
+    firsts = [where[0] for where in drawn]  # only these rows' cells are read: the work goes with the footprints
+    columns = {c: frame[names.get(c, c)].iloc[firsts].tolist() for c in FOOTPRINT_COLUMNS if names.get(c, c) in frame}
+    named = frame["site_name"].iloc[[p for where in drawn for p in where[:20]]].tolist()
+    features, size, too_big, offset = [], 0, 0, 0
+    for i, where in enumerate(drawn):
+        rows = [numbers[p] for p in where]
+        properties = {"footprint": len(features) + 1, "rows": rows, "row_count": len(rows),
+                      "site_names": _names(named[offset: offset + min(20, len(where))], len(where))}
+        offset += min(20, len(where))
+        text = _feature(properties | {c: _json_value(v[i]) for c, v in columns.items()}, geometries[where[0] + 1])
+        if size + len(text) > max_bytes:
+            too_big += 1
+            not_drawn += rows
+            continue
         features.append(text)
         size += len(text)
     notes = [GEOMETRY_NOTE]
-    if cut:
-        notes.append(f"{cut:,} footprints have no geometry here: with them the file would pass "
-                     f"{max_bytes / 1e6:g} MB")
-    drawn = sum(1 for where in positions.values() if where[0] + 1 in geometries)
-    if drawn < len(positions):
-        notes.append(left_out_note(len(positions) - drawn))
+    if not_drawn:
+        missing = len(positions) - len(features)
+        why = [f"{too_big:,} would take the file past {max_bytes / 1e6:g} MB"] if too_big else []
+        why += [left_out_note(missing - too_big)] if missing > too_big else []
+        notes.append(f"{missing:,} footprints have no feature here (their rows are in rows_not_drawn): "
+                     + "; ".join(why))
     head = json.dumps({"type": "FeatureCollection", "attribution": attribution_lines(attribution), "notes": notes,
-                       "rows_without_footprint": without}, ensure_ascii=False, separators=(",", ":"))
+                       "rows_without_footprint": without, "rows_not_drawn": not_drawn}, ensure_ascii=False,
+                      separators=(",", ":"))
     return (head[:-1] + ',"features":[' + ",".join(features) + "]}").encode("utf-8")
 
 
@@ -122,9 +129,9 @@ def _feature(properties: dict, geometry: dict | None) -> str:
                       separators=(",", ":"))
 
 
-def _names(names: pd.Series, total: int) -> str:
+def _names(names: list, total: int) -> str:
     """The first site names of a footprint's rows, and how many more."""
-    listed = [str(n) for n in names.tolist()]
+    listed = [str(n) for n in names]
     more = total - len(listed)
     return "; ".join(listed) + (f"; and {more:,} more" if more > 0 else "")
 
