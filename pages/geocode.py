@@ -10,7 +10,7 @@ from streamlit_folium import st_folium
 
 from geo.geocode.batch import CLASH_PREFIX, BatchResult, clash_notice, geocode_in_chunks, output_names
 from geo.geocode.ladder import Geocoder
-from geo.geocode.site_csv import MAX_BYTES, MAX_CELL_CHARS, MAX_ROWS, SiteFileError, read_site_csv
+from geo.geocode.site_csv import MAX_BYTES, MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS, SiteFileError, read_site_csv
 from geo.present import atlas_map, export, list_footprints, workbook
 from geo.present import folium_map as mapping
 from geo.present.age import CARE_HOME_NOTE, with_age_columns
@@ -115,7 +115,8 @@ with st.expander("How names are read, and what to do with an ambiguous row"):
         "- **Ambiguous** means two readings, never a guess. The usual fixes: add **CCG** or **Council** "
         "(\"Milton Keynes CCG\", \"Kent County Council\"); name the towns a county surrounds (\"Kent and "
         "Medway\"); or give the areas outright in `areas` (`ccg:04F`, `lad:E06000042`).")
-st.caption(f"Limits: {MAX_BYTES // 1_000_000} MB, {MAX_ROWS:,} rows and {MAX_CELL_CHARS:,} characters per cell; "
+st.caption(f"Limits: {MAX_BYTES // 1_000_000} MB, {MAX_ROWS:,} rows, {MAX_COLUMNS:,} columns and {MAX_CELL_CHARS:,} "
+           "characters per cell; "
            f"geocoding stops after {BUDGET_S} s (rows not reached are kept, marked unmatched); the server geocodes "
            "one list at a time, so a list may wait its turn.")
 st.download_button("Download a template CSV", TEMPLATE.encode("utf-8"), file_name="site-list-template.csv",

@@ -398,11 +398,15 @@ def test_run_sh_serves_on_loopback_unless_told():
 
 
 def test_limits_are_in_the_readme():
-    from geo.geocode.site_csv import MAX_BYTES, MAX_ROWS
+    from geo.geocode.row_steps import MAX_AREAS
+    from geo.geocode.site_csv import MAX_BYTES, MAX_COLUMNS, MAX_ROWS
+    from geo.geocode.steps import MAX_NAME_CHARS
+    from geo.present.list_footprints import MAX_FOOTPRINTS
 
     readme = (ROOT / "README.md").read_text()
     for figure in (f"{MAX_BYTES // 1_000_000} MB", f"{MAX_ROWS:,} rows", f"{MAX_CELL_CHARS:,} characters",
-                   "ATLAS_ADDRESS", "geocoded_"):
+                   f"{MAX_COLUMNS:,} columns", f"over {MAX_NAME_CHARS:,} characters", f"over {MAX_AREAS:,} items",
+                   f"at most {MAX_FOOTPRINTS:,} footprints", "ATLAS_ADDRESS", "geocoded_", "## Deploying"):
         assert figure in readme, figure
 
 
