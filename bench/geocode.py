@@ -35,7 +35,7 @@ from geo.atlas import open_atlas  # noqa: E402
 from geo.geocode import normalise as nm  # noqa: E402
 from geo.geocode.ladder import Geocoder  # noqa: E402
 from geo.geocode.site_csv import MAX_CELL_CHARS  # noqa: E402
-from geo.geocode.steps import MAX_NAME_CHARS, name_keys  # noqa: E402
+from geo.geocode.steps import MAX_NAME_CHARS  # noqa: E402
 
 #: The audit's four shapes (issue 20), then their kin: the cell is the unit repeated to the length.
 SHAPES = {"'x ' + 'and ' * n + ' y'": ("x ", "and ", " y"), "'<' * n": ("", "<", ""),
@@ -51,16 +51,6 @@ def shape_cell(name: str, length: int = MAX_CELL_CHARS) -> str:
     head, unit, tail = SHAPES[name]
     body = unit * ((length - len(head) - len(tail)) // len(unit) + 1)
     return (head + body)[: length - len(tail)] + tail
-
-
-def read_text(cell: str) -> None:
-    """Every text function the ladder runs on a name, on the whole cell."""
-    nm.fold(cell)
-    nm.strip_generic(nm.normalise(cell))
-    nm.split_parts(nm.generic_free(cell))
-    nm.brackets(cell)
-    nm.title_and_place(cell)
-    name_keys(cell)
 
 
 def timed(work, *args) -> float:
@@ -82,7 +72,7 @@ def hostile_lines(geocoder: Geocoder) -> None:
         for args in ((cell,), ("Health Network", cell), ("x", "", cell), (longest, longest)):
             reads.append(timed(geocoder._resolve, *args))
             geocoder.forget()
-        whole, part = timed(read_text, cell), timed(read_text, shape_cell(name, MAX_CELL_CHARS // 16))
+        whole, part = timed(nm.text_readings, cell), timed(nm.text_readings, shape_cell(name, MAX_CELL_CHARS // 16))
         worst = max(reads)
         print(f"  {name:34} read {max(reads[:3]):6.3f} s, longest name {reads[3]:6.3f} s   target < "
               f"{HOSTILE_TARGET_S} s {'ok' if worst < HOSTILE_TARGET_S else 'MISSED'}   text functions "

@@ -146,3 +146,10 @@ def title_and_place(text: str) -> tuple[str, str] | None:
         return None
     start = ins[bisect.bisect_left(ins, ends[-1])]
     return text[:start], text[start + 4:]
+
+
+def text_readings(text: str) -> tuple:
+    """Everything the ladder makes of a name's text before it looks anything up; bench/geocode.py and
+    tests/test_hostile.py time it on hostile cells (each of these must stay linear in the text's length)."""
+    return (fold(text), strip_generic(normalise(text)), split_parts(generic_free(text)), brackets(text),
+            title_and_place(text))
