@@ -42,7 +42,7 @@ def people_bars(shown: pd.DataFrame, value: str, label: str, colours: list[str] 
 
 def chart_and_table(table: pd.DataFrame, colours: list[str] | None) -> None:
     """A bar chart of people covered, with the table behind it."""
-    shown = tables.for_page(reader_frame(table))
+    shown = tables.for_page(reader_frame(table, list(table.columns)))
     label = shown.columns[0]
     people_bars(shown, "Population covered", label, colours)
     tables.table(table, list(table.columns))
