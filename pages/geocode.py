@@ -14,7 +14,7 @@ from geo.geocode.site_csv import MAX_BYTES, MAX_CELL_CHARS, MAX_ROWS, SiteFileEr
 from geo.present import atlas_map, export, workbook
 from geo.present import folium_map as mapping
 from geo.present.age import AGE_COLUMNS, CARE_HOME_NOTE, OLDER_SHARE, with_age_columns
-from geo.present.columns import data_dictionary, reader_frame, reader_list
+from geo.present.columns import CLASH_SUFFIX, data_dictionary, reader_frame, reader_list
 from geo.present.coverage import union_population
 from geo.present.overlap import list_overlap, rows_inside
 from geo.present.palette import OTHER_COLOUR, OTHER_LABEL
@@ -146,6 +146,11 @@ except SiteFileError as problem:
     st.stop()
 
 result, sets, names = batch.frame, batch.sets, batch.names | {ROW_KEY: row_column}
+clashes = [c for c in reader_list(result.head(0), names).columns if c.endswith(CLASH_SUFFIX)]
+if clashes:
+    st.info(widgets.md(f"Your file already has columns named like the atlas's: the atlas's are called "
+                       f"{', '.join(clashes)} here and in the downloads (yours keep their names)."),
+            icon=":material/info:")
 if batch.stopped:
     st.warning(widgets.md(f"{len(result) - batch.done:,} rows were {batch.stopped}"), icon=":material/timer:")
 counts = batch.column("status").value_counts()

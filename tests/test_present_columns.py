@@ -87,6 +87,8 @@ def test_an_uploaded_list_keeps_its_own_columns_in_place():
     assert list(readers.columns) == ["Row", "site_name", "Geocoding status", "population", "Geocoding status (atlas)"]
     assert readers["Geocoding status (atlas)"].tolist() == ["matched", "ambiguous"]
     assert readers["population"].tolist() == ["5", ""]  # the user's own column, untouched
+    mine = columns.reader_list(pd.DataFrame({"geocoded_row": [1], "row": [7]}), {"row": "geocoded_row"})
+    assert list(mine.columns) == ["Row (atlas)", "row"]  # a clash in any case is marked
     dictionary = columns.data_dictionary(readers.columns)
     assert dictionary.set_index("Column").loc["site_name", "Meaning"] == "Your column, as uploaded"
     assert dictionary.set_index("Column").loc["Geocoding status (atlas)", "Source"].startswith("The atlas's geocoder")

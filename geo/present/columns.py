@@ -156,6 +156,8 @@ COLUMNS: dict[str, Column] = {
 }
 #: Reader's name -> column, for tables that are already renamed.
 BY_NAME: dict[str, Column] = {c.name: c for c in COLUMNS.values()}
+#: Added to an atlas column's name that an uploaded list already uses ("Row (atlas)" beside its "row").
+CLASH_SUFFIX = " (atlas)"
 #: A column of an uploaded list that the atlas does not know is described like this.
 YOUR_COLUMN = Column("", "Your column, as uploaded", source="Your file")
 
@@ -178,14 +180,15 @@ def reader_frame(frame: pd.DataFrame, machine: Iterable[str] | None = None, full
 
     ``machine`` picks and orders the columns (default: the dictionary's order, the working columns
     only when ``full``, which also keeps columns the dictionary does not know, at the end, as they
-    are). A reader's name already in ``taken`` (an uploaded list's own column) gets " (atlas)".
+    are). A reader's name already in ``taken`` (an uploaded list's own column, in any case) gets
+    :data:`CLASH_SUFFIX`.
     """
     if machine is None:
         chosen = [c for c in COLUMNS if c in frame and (full or not COLUMNS[c].detail)]
         chosen += [c for c in frame.columns if c not in COLUMNS] if full else []
     else:
         chosen = [c for c in machine if c in frame]
-    taken = set(taken) | {c for c in chosen if c not in COLUMNS}
+    taken = {str(c).casefold() for c in taken} | {c.casefold() for c in chosen if c not in COLUMNS}
     out = {}
     for name in chosen:
         column = COLUMNS.get(name)
@@ -193,7 +196,8 @@ def reader_frame(frame: pd.DataFrame, machine: Iterable[str] | None = None, full
             out[name] = frame[name]
             continue
         values = frame[name].map(column.values) if column.values else frame[name]
-        out[column.name if column.name not in taken else f"{column.name} (atlas)"] = _typed(values, column.kind)
+        label = column.name if column.name.casefold() not in taken else f"{column.name}{CLASH_SUFFIX}"
+        out[label] = _typed(values, column.kind)
     return pd.DataFrame(out, index=frame.index)
 
 
@@ -206,13 +210,13 @@ def reader_list(frame: pd.DataFrame, names: Mapping[str, str], own: Iterable[str
     own = [c for c in frame.columns if c not in added] if own is None else [c for c in own if c in frame]
     atlas = pd.DataFrame({m: frame[a] for m, a in names.items() if a in frame}, index=frame.index)
     readers = reader_frame(atlas, machine, full=full, taken=own)
-    first = [c for c in readers.columns[:1] if c.startswith(COLUMNS["row"].name)]
+    first = [c for c in readers.columns[:1] if c in (COLUMNS["row"].name, COLUMNS["row"].name + CLASH_SUFFIX)]
     return pd.concat([readers[first], frame[own], readers.drop(columns=first)], axis=1)
 
 
 def describe(name: str) -> Column:
     """The dictionary entry of a reader's column name (an unknown one is the user's own)."""
-    return BY_NAME.get(name.removesuffix(" (atlas)"), YOUR_COLUMN)
+    return BY_NAME.get(name.removesuffix(CLASH_SUFFIX), YOUR_COLUMN)
 
 
 def data_dictionary(columns: Iterable[str]) -> pd.DataFrame:
