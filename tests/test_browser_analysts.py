@@ -139,6 +139,7 @@ def test_the_sites_files_open_as_they_are_and_cite_every_site(page, server, tmp_
     assert not [c for c in cells if SEED_FILE.search(c)]
 
     page.get_by_text("Full detail").click()  # the working columns only when asked for
+    page.get_by_text("nhs-integration-sites-full_all_").first.wait_for()  # the page names the new files
     settle(page)
     with page.expect_download() as caught:
         page.get_by_role("button", name="rows as CSV").click()
