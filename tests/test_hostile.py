@@ -623,7 +623,8 @@ def test_the_lists_geojson_has_one_feature_per_distinct_footprint(small_atlas, s
     names = ["Wirral", "Salford", "Atlantis", "Wirral Council"] * 75  # 300 rows, two footprints, one unmatched
     result = geocoded_list(small_geocoder, pd.DataFrame({"site_name": names}))
     geometries = lf.list_geometries(small_atlas, result.sets)
-    data = lf.list_geojson(result.frame, result.sets, "row", geometries, result.names, ATTRIBUTION)
+    carried = result.frame[["row", "site_name", *lf.FOOTPRINT_COLUMNS]]
+    data = lf.list_geojson(carried, result.sets, "row", geometries, ATTRIBUTION, about={"notes": ["mine"]})
     collection = json.loads(data)
     features = collection["features"]
     assert len(features) == 2 and all(f["geometry"]["type"] in ("Polygon", "MultiPolygon") for f in features)
@@ -631,7 +632,7 @@ def test_the_lists_geojson_has_one_feature_per_distinct_footprint(small_atlas, s
     assert wirral["rows"] == [r for r in range(1, 301) if names[r - 1].startswith("Wirral")]
     assert wirral["row_count"] == 150 and wirral["ccg_codes"] == "12F" and "and 130 more" in wirral["site_names"]
     assert collection["rows_without_footprint"] == list(range(3, 301, 4))
-    assert "about 250 m" in collection["notes"][0] and collection["attribution"]
+    assert "about 250 m" in collection["notes"][0] and collection["notes"][-1] == "mine" and collection["attribution"]
     assert len(data) < 200_000  # two shapes, not 300
 
 
@@ -647,10 +648,11 @@ def test_the_lists_geojson_is_bounded_and_says_what_it_left_out(small_atlas, sma
     drawn, left_out = lf.drawable(first, max_footprints=4)
     assert list(drawn) == [1, 2, 3, 4] and left_out == 6
     geometries = footprint_geometries(small_atlas, drawn)
-    whole = lf.list_geojson(result.frame, result.sets, "row", geometries, result.names, [])
+    carried = result.frame[["row", "site_name", "lad_codes"]]
+    whole = lf.list_geojson(carried, result.sets, "row", geometries, [])
     assert len(json.loads(whole)["features"]) == 4  # the four drawn
     bound = len(whole) // 2
-    data = lf.list_geojson(result.frame, result.sets, "row", geometries, result.names, [], max_bytes=bound)
+    data = lf.list_geojson(carried, result.sets, "row", geometries, [], max_bytes=bound)
     collection = json.loads(data)
     assert 1 <= len(collection["features"]) < 4 and len(data) <= bound + 2_000  # the rest of it is row numbers
     notes = " ".join(collection["notes"])

@@ -24,11 +24,12 @@ MAX_FOOTPRINTS = 1_000
 MAX_LSOAS = 500_000
 #: The GeoJSON file's size; shapes past it are left out (their rows stay, with null geometry).
 MAX_GEOJSON_BYTES = 20_000_000
-#: The footprint columns a feature carries, from the first row with that footprint.
+#: The atlas's columns that describe a footprint (the same for every row that has it): a feature carries them.
 FOOTPRINT_COLUMNS = ("ccg_codes", "ccg_names", "lad_codes", "lad_names", "utla_codes", "utla_names",
                      "nhs_regions", "population", "population_basis", "footprint_level")
-GEOMETRY_NOTE = ("one feature per distinct footprint; shapes simplified together as on the atlas's map (about "
-                 "250 m), coordinates in WGS84 to 4 decimal places (about 10 m)")
+GEOMETRY_NOTE = ("one feature per distinct footprint, with the rows of your list that have it (rows, row_count, "
+                 "site_names: the first 20) and the footprint's columns as of its first row; shapes simplified "
+                 "together as on the atlas's map (about 250 m), coordinates in WGS84 to 4 decimal places (about 10 m)")
 
 
 def distinct_footprints(sets: Sequence[frozenset[str]]) -> dict[int, frozenset[str]]:
@@ -75,9 +76,13 @@ def left_out_note(left_out: int) -> str:
 
 
 def list_geojson(frame: pd.DataFrame, sets: Sequence[frozenset[str]], row_column: str,
-                 geometries: Mapping[int, dict], names: Mapping[str, str], attribution: str | Iterable[str],
-                 max_bytes: int = MAX_GEOJSON_BYTES) -> bytes:
+                 geometries: Mapping[int, dict], attribution: str | Iterable[str],
+                 about: Mapping[str, object] | None = None, max_bytes: int = MAX_GEOJSON_BYTES) -> bytes:
     """GeoJSON of a geocoded list: one feature per distinct footprint drawn, with the rows that have it.
+
+    ``frame`` holds the row numbers (``row_column``), ``site_name`` and the columns each feature
+    carries, from the footprint's first row (:data:`FOOTPRINT_COLUMNS`, under any names); ``about``
+    adds top-level members (what the columns mean), as :func:`geo.present.export.to_geojson_export`.
 
     ``geometries`` are the map's shapes keyed by the position (1-based) of each footprint's first
     row. A footprint without one (past the map's bounds), or whose shape would take the file past
@@ -96,7 +101,7 @@ def list_geojson(frame: pd.DataFrame, sets: Sequence[frozenset[str]], row_column
     drawn = [where for where in positions.values() if where[0] + 1 in geometries]
     not_drawn = [numbers[p] for where in positions.values() if where[0] + 1 not in geometries for p in where]
     firsts = [where[0] for where in drawn]  # only these rows' cells are read: the work goes with the footprints
-    columns = {c: frame[names.get(c, c)].iloc[firsts].tolist() for c in FOOTPRINT_COLUMNS if names.get(c, c) in frame}
+    columns = {c: frame[c].iloc[firsts].tolist() for c in frame.columns if c not in (row_column, "site_name")}
     named = frame["site_name"].iloc[[p for where in drawn for p in where[:20]]].tolist()
     features, size, too_big, offset = [], 0, 0, 0
     for i, where in enumerate(drawn):
@@ -118,9 +123,11 @@ def list_geojson(frame: pd.DataFrame, sets: Sequence[frozenset[str]], row_column
         why += [left_out_note(missing - too_big)] if missing > too_big else []
         notes.append(f"{missing:,} footprints have no feature here (their rows are in rows_not_drawn): "
                      + "; ".join(why))
-    head = json.dumps({"type": "FeatureCollection", "attribution": attribution_lines(attribution), "notes": notes,
-                       "rows_without_footprint": without, "rows_not_drawn": not_drawn}, ensure_ascii=False,
-                      separators=(",", ":"))
+    about = dict(about or {})
+    notes += list(about.pop("notes", []))
+    head = json.dumps({"type": "FeatureCollection", "attribution": attribution_lines(attribution), **about,
+                       "notes": notes, "rows_without_footprint": without, "rows_not_drawn": not_drawn},
+                      ensure_ascii=False, separators=(",", ":"))
     return (head[:-1] + ',"features":[' + ",".join(features) + "]}").encode("utf-8")
 
 
