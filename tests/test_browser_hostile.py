@@ -230,7 +230,7 @@ def test_the_app_serves_from_a_read_only_checkout_and_cache(browser, tmp_path): 
         with streamlit_server(copy, env, "streamlit-read-only.log", wrap) as base:
             tab = context.new_page()
             for path, wait in (("", "People covered"), ("/sites", "rows as CSV"), ("/coverage", "Places in more"),
-                               ("/methods", "Known limitations"), ("/map?programme=Vanguard", "Footprints drawn")):
+                               ("/methods", "Limits"), ("/map?programme=Vanguard", "Footprints drawn")):
                 tab.goto(f"{base}{path}")
                 tab.get_by_text(wait).first.wait_for(timeout=60_000)
                 settle(tab)
