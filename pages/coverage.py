@@ -6,7 +6,8 @@ import streamlit as st
 
 from geo.present.age import CARE_HOME_NOTE, older_people_by
 from geo.present.coverage import PEOPLE_IN_BOTH, coverage_by, multi_programme_places, no_area_sites, overlapping_sites
-from geo.present.palette import CARE_MODEL_COLOURS, care_model_colour
+from geo.present.deprivation import ENGLAND_ROW, FIFTH_COLUMNS, FIFTH_SHORT, GROUP, deprivation_by
+from geo.present.palette import CARE_MODEL_COLOURS, DEPRIVATION_RAMP, care_model_colour
 from ui import data, shell, widgets
 
 current = shell.start()
@@ -54,6 +55,32 @@ def chart_and_table(table: pd.DataFrame, column: str, label: str, colours: dict[
         "share_of_england_pct": st.column_config.NumberColumn("Share of England", format="%.2f%%")})
 
 
+def deprivation_chart(table: pd.DataFrame) -> None:
+    """The five fifths of each row as one bar of 100%, most deprived (darkest) first, and a dashed line at
+    England's share in the most deprived fifth: a segment reaching past it is a more deprived population."""
+    shown = table[table["residents"] > 0]
+    long = shown.melt(id_vars=[GROUP], value_vars=list(FIFTH_COLUMNS.values()), var_name="column", value_name="share")
+    number = {column: fifth for fifth, column in FIFTH_COLUMNS.items()}
+    long["order"] = long["column"].map(number)
+    long["fifth"] = long["order"].map(FIFTH_SHORT)
+    long = long.rename(columns={GROUP: "Residents of"})
+    bars = alt.Chart(long).mark_bar(stroke="#ffffff", strokeWidth=0.5).encode(
+        x=alt.X("share:Q", stack="zero", title="Share of residents (%)", scale=alt.Scale(domain=[0, 100])),
+        y=alt.Y("Residents of:N", sort=list(shown[GROUP]), title=None, axis=LABELS),
+        color=alt.Color("fifth:N", scale=alt.Scale(domain=list(FIFTH_SHORT.values()), range=list(DEPRIVATION_RAMP)),
+                        legend=alt.Legend(title="National fifth of deprivation (IMD 2015)", orient="top")),
+        order=alt.Order("order:Q"),
+        tooltip=["Residents of", alt.Tooltip("fifth:N", title="Fifth"), alt.Tooltip("share:Q", title="Share (%)",
+                                                                                     format=".1f")])
+    england = float(table.loc[table[GROUP] == ENGLAND_ROW, FIFTH_COLUMNS[1]].iloc[0])
+    rule = alt.Chart(pd.DataFrame({"england": [england]})).mark_rule(
+        color="#D55E00", strokeDash=[6, 3], strokeWidth=2).encode(
+        x="england:Q", tooltip=[alt.Tooltip("england:Q", title="England, most deprived fifth (%)", format=".1f")])
+    st.altair_chart((bars + rule).properties(height=34 * len(shown) + 60), width="stretch")
+    st.caption(f"Darkest: the most deprived fifth of England's LSOAs. The dashed line marks England's own share of "
+               f"residents there ({england:.1f}%). Each bar is 100% of the residents of its row, each person once.")
+
+
 if current.frame.empty:
     st.info("No sites pass the filters. Widen them in the sidebar.")
 else:
@@ -80,6 +107,17 @@ else:
         "aged_60_plus": st.column_config.NumberColumn("Aged 60 and over", format="localized"),
         "aged_60_plus_pct": st.column_config.NumberColumn("Share aged 60+", format="%.1f%%")})
     st.caption(widgets.md(CARE_HOME_NOTE))
+
+    st.subheader("Deprivation of the people covered, by care model")
+    st.markdown("How many of the residents covered live in each national fifth of deprivation (English Indices of "
+                "Deprivation 2015), beside England's own residents. The fifths are of England's LSOAs, not of "
+                "people; shares are of mid-2015 residents. See Data and methods for the method.")
+    deprivation = deprivation_by(atlas, current.frame, current.footprints, "care_model")
+    deprivation_chart(deprivation)
+    st.dataframe(deprivation, hide_index=True, width="stretch", key="coverage_deprivation", column_config={
+        GROUP: st.column_config.TextColumn("Residents of", width="medium"),
+        "residents": st.column_config.NumberColumn("Residents", format="localized"),
+        **widgets.deprivation_columns()})
 
     st.subheader("Places in more than one programme")
     places = multi_programme_places(atlas, current.frame, current.footprints)

@@ -13,10 +13,11 @@ from geo.geocode.ladder import Geocoder
 from geo.geocode.site_csv import MAX_BYTES, MAX_CELL_CHARS, MAX_ROWS, SiteFileError, read_site_csv
 from geo.present import atlas_map, export, workbook
 from geo.present import folium_map as mapping
-from geo.present.age import CARE_HOME_NOTE, with_age_columns
+from geo.present.age import CARE_HOME_NOTE
 from geo.present.coverage import union_population
 from geo.present.overlap import list_overlap, rows_inside
-from geo.sources import AGE_BASIS, ATTRIBUTION
+from geo.present.residents import with_profiles
+from geo.sources import AGE_BASIS, ATTRIBUTION, DEPRIVATION_BASIS
 from ui import data, shell, widgets
 
 TEMPLATE = (
@@ -92,7 +93,7 @@ def geocode(upload: bytes) -> tuple[BatchResult, str, dict[int, dict]]:
     bar.empty()
     row = output_names(result.frame.columns, [ROW_KEY])[ROW_KEY]
     result.frame.insert(0, row, range(1, len(result.frame) + 1))
-    result.frame = with_age_columns(result.frame, result.sets, data.atlas(), key=row)
+    result.frame = with_profiles(result.frame, result.sets, data.atlas(), key=row)
     value = (result, row, mapping.footprint_geometries(data.atlas(), distinct_footprints(result.sets)))
     st.session_state[RESULT] = (digest, value)
     return value
@@ -182,7 +183,7 @@ def _geojson() -> str:
     return export.to_geojson_export(result, sets, data.atlas(), ATTRIBUTION)
 
 
-NOTES = [AGE_BASIS, CARE_HOME_NOTE]
+NOTES = [AGE_BASIS, DEPRIVATION_BASIS, CARE_HOME_NOTE]
 
 
 def _xlsx() -> bytes:

@@ -4,7 +4,7 @@ import streamlit as st
 
 from geo.config import PROJECT_ROOT
 from geo.present.age import CARE_HOME_NOTE
-from geo.sources import AGE_BASIS, POPULATION_BASIS, SOURCES
+from geo.sources import AGE_BASIS, DEPRIVATION_BASIS, POPULATION_BASIS, SOURCES
 from ui import data, shell, widgets
 
 RECONCILIATION = PROJECT_ROOT / "data" / "sites" / "RECONCILIATION.md"
@@ -30,6 +30,11 @@ st.markdown(widgets.md(AGE_BASIS) + " A footprint's age profile is the sum of it
             "footprints counts each LSOA once. The bands describe residents, also for the few sites whose "
             "population is a practice list.")
 st.markdown("**Care home vanguards.** " + widgets.md(CARE_HOME_NOTE))
+st.subheader("Deprivation")
+st.markdown(widgets.md(DEPRIVATION_BASIS) + " A group of footprints (a care model on the Coverage page) counts "
+            "each LSOA once. The map's deprivation shading draws England's LSOAs by fifth, simplified (about "
+            "200 m) for the screen.")
+st.markdown("_" + widgets.md(next(s.attribution for s in SOURCES if "Deprivation 2015" in s.name)) + "_")
 st.subheader("Place labels on the map")
 st.markdown("With no basemap, the map names places from the atlas's own data: each 2015 district at its "
             "population-weighted centre (the mean of its LSOAs' centroids weighted by residents), and London "

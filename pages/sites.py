@@ -6,7 +6,7 @@ from geo.geocode.footprint import NO_AREA_LEVEL
 from geo.geocode.match import status_summary
 from geo.present import export, workbook
 from geo.present.age import AGE_COLUMNS, CARE_HOME_NOTE, OLDER_SHARE
-from geo.sources import AGE_BASIS, ATTRIBUTION
+from geo.sources import AGE_BASIS, ATTRIBUTION, DEPRIVATION_BASIS
 from ui import data, shell, widgets
 
 COLUMNS = {
@@ -27,6 +27,7 @@ COLUMNS = {
     AGE_COLUMNS["age_16_59"]: st.column_config.NumberColumn("Residents 16-59", format="localized"),
     AGE_COLUMNS["age_60_plus"]: st.column_config.NumberColumn("Residents 60+", format="localized"),
     OLDER_SHARE: st.column_config.NumberColumn("Aged 60+ (%)", format="%.1f%%"),
+    **widgets.deprivation_columns(),
     "status": st.column_config.TextColumn("Geocoding status", help="matched, ambiguous or unmatched"),
     "method": "Method",
     "score": st.column_config.NumberColumn("Score", format="%.0f"),
@@ -44,7 +45,7 @@ current = shell.start()
 st.title("Sites")
 words = current.filters.describe()
 st.caption(f"{len(current.frame)} of {current.total} sites" + (": " + widgets.md(", ".join(words)) if words else "."))
-shown_rows = data.with_ages(current.frame)
+shown_rows = data.with_profiles(current.frame)
 table = shown_rows[[c for c in COLUMNS if c in shown_rows]]
 st.dataframe(table, column_config=COLUMNS, hide_index=True, width="stretch", key="sites_table")
 
@@ -61,7 +62,7 @@ csv_name = export.export_name(kind, name_words, "csv")
 geojson_name = export.export_name(kind, name_words, "geojson")
 xlsx_name = export.export_name(kind, name_words, "xlsx")
 rows = shown_rows.reset_index(drop=True)
-NOTES = [AGE_BASIS, CARE_HOME_NOTE]
+NOTES = [AGE_BASIS, DEPRIVATION_BASIS, CARE_HOME_NOTE]
 footprints = {s: current.footprints.get(s, frozenset()) for s in rows["site_id"]}
 
 
@@ -76,7 +77,8 @@ def _xlsx() -> bytes:
     return workbook.to_xlsx(rows, ATTRIBUTION, sheet="Sites", notes=NOTES, title=title)
 
 
-st.caption(widgets.md(CARE_HOME_NOTE) + " " + widgets.md(AGE_BASIS))
+st.caption(widgets.md(CARE_HOME_NOTE) + " " + widgets.md(AGE_BASIS) + " Deprivation: shares of residents in "
+           "England's fifths of LSOAs by the IMD 2015, and their average rank as a percentile (see Data and methods).")
 left, middle, right = st.columns(3)
 left.download_button(f"Download these {len(rows)} rows as CSV", export.to_safe_csv(rows, [*ATTRIBUTION, *NOTES]),
                      file_name=csv_name, mime="text/csv", icon=":material/download:", key="download_csv",

@@ -83,11 +83,22 @@ def test_map_reference_layers_and_shading_can_be_chosen(app):
     assert not at.exception and metric(at, "Footprints drawn") == f"{TOTAL - NO_AREA} of {TOTAL}"
 
 
+def test_map_deprivation_shading_can_be_chosen_and_switched_off(app):
+    at = app("pages/map.py")
+    assert "Deprivation (IMD 2015)" in at.selectbox(key="map_choropleth").options
+    at.selectbox(key="map_choropleth").set_value("imd").run()
+    assert not at.exception and at.selectbox(key="map_choropleth").value == "imd"
+    at.selectbox(key="map_choropleth").set_value("").run()
+    assert not at.exception and metric(at, "Footprints drawn") == f"{TOTAL - NO_AREA} of {TOTAL}"
+
+
 def test_the_old_full_rebuild_map_still_runs_for_the_bench(app, monkeypatch):
     monkeypatch.setenv("ATLAS_MAP_REBUILD", "1")
     at = app("pages/map.py")
     at.selectbox(key="map_choropleth").set_value("ccg").run()
     assert not at.exception and metric(at, "Footprints drawn") == f"{TOTAL - NO_AREA} of {TOTAL}"
+    at.selectbox(key="map_choropleth").set_value("imd").run()
+    assert not at.exception
 
 
 def test_overview_headlines_follow_the_filters(app):
@@ -158,6 +169,7 @@ def test_sites_table_shows_the_filtered_rows_with_status_and_both_downloads(app)
     table = at.dataframe[0].value
     assert sidebar_count(at) == f"**{len(table)} of {TOTAL} sites** match."
     assert all(r == "" or "London" in r.split(";") for r in table["nhs_regions"]) and "status" in table
+    assert "most_deprived_fifth_pct" in table and table["most_deprived_fifth_pct"].notna().any()
     labels = [b.label for b in at.get("download_button")]
     assert f"Download these {len(table)} rows as CSV" in labels
     assert f"Download these {len(table)} footprints as GeoJSON" in labels
@@ -173,14 +185,40 @@ def test_coverage_counts_each_person_once(app):
     assert "Places in more than one programme" in [h.value for h in at.subheader]
 
 
+def test_coverage_shows_the_programme_against_england_by_care_model(app, england_imd):
+    from geo.present.deprivation import ALL_SHOWN_ROW, ENGLAND_ROW, FIFTH_COLUMNS, GROUP, RANK_PERCENTILE
+
+    at = app("pages/coverage.py")
+    assert "Deprivation of the people covered, by care model" in [h.value for h in at.subheader]
+    (table,) = [d.value for d in at.dataframe if GROUP in d.value]
+    models = sorted(at.dataframe[0].value["Care model"])
+    assert list(table[GROUP]) == [ENGLAND_ROW, ALL_SHOWN_ROW, *models]
+    england = table.set_index(GROUP).loc[ENGLAND_ROW]
+    assert england["residents"] == england_imd["residents"]
+    for fifth, column in FIFTH_COLUMNS.items():  # England on the page is England recounted from the raw file
+        assert abs(england[column] - england_imd["shares"][fifth]) <= 0.05 + 1e-9, column
+    assert abs(england[RANK_PERCENTILE] - england_imd["percentile"]) <= 0.05 + 1e-9
+    fifths = table[list(FIFTH_COLUMNS.values())]
+    assert (fifths.mul(10).round().astype(int).sum(axis=1) == 1000).all()  # each row's fifths sum to 100.0
+    total = int(metric(at, "People covered (each once)").replace(",", ""))
+    assert table.set_index(GROUP).loc[ALL_SHOWN_ROW, "residents"] == total
+    (chart,) = [c for c in at.get("vega_lite_chart") if "National fifth of deprivation" in c.proto.spec]
+    assert '"mark": {"type": "rule"' in chart.proto.spec  # England's share of the most deprived fifth, drawn
+    at.multiselect(key="programme").set_value(["Integration pioneer"]).run()
+    (table,) = [d.value for d in at.dataframe if GROUP in d.value]
+    assert list(table[GROUP]) == [ENGLAND_ROW, ALL_SHOWN_ROW, "Integration pioneer"]
+    assert [c for c in at.get("vega_lite_chart") if "National fifth of deprivation" in c.proto.spec]
+
+
 def test_methods_lists_sources_basis_and_region_mismatches(app):
-    from geo.sources import POPULATION_BASIS
+    from geo.sources import DEPRIVATION_BASIS, POPULATION_BASIS
     from ui.widgets import md
 
     at = app("pages/methods.py")
     text = " ".join(m.value for m in at.markdown)
     assert "Martin Chorley" in text and "SAPE18DT5" in text and "Morecambe Bay" in text
-    assert md(POPULATION_BASIS) in text
+    assert md(POPULATION_BASIS) in text and md(DEPRIVATION_BASIS) in text
+    assert md("Department for Communities and Local Government, English Indices of Deprivation 2015") in text
     checks = at.dataframe[0].value
     assert "East and North Hertfordshire" in " ".join(checks["display_name"])
 

@@ -8,6 +8,7 @@ import streamlit as st
 from geo.geography import AGE_BANDS
 from geo.present import filters as flt
 from geo.present.age import CARE_HOME_NOTE, age_profile
+from geo.present.deprivation import DEPRIVATION_LABELS, RANK_PERCENTILE, deprivation_profile, profile_text
 from geo.sources import ATTRIBUTION
 from ui.data import atlas
 from ui.text import as_text
@@ -67,6 +68,7 @@ def site_details(row: pd.Series, footprint: frozenset[str]) -> None:
     if _present(row.get("population_basis")):
         st.caption("Population basis: " + md(row.get("population_basis")))
     age_lines(footprint, row.get("care_model"))
+    deprivation_lines(footprint)
 
 
 def age_lines(footprint: frozenset[str], care_model: object = None) -> None:
@@ -79,6 +81,25 @@ def age_lines(footprint: frozenset[str], care_model: object = None) -> None:
     st.markdown(f"**Residents by age (mid-2015):** {'; '.join(parts)}")
     if care_model == "Enhanced health in care homes":
         st.caption(md(CARE_HOME_NOTE))
+
+
+def deprivation_lines(footprint: frozenset[str]) -> None:
+    """How deprived a footprint's residents are: their shares in England's fifths of LSOAs (IMD 2015)."""
+    if not footprint:
+        return
+    profile = deprivation_profile(atlas(), footprint)
+    if profile.residents:
+        st.markdown(f"**Residents by deprivation (IMD 2015, national fifths of LSOAs):** {profile_text(profile)}")
+
+
+def deprivation_columns() -> dict[str, object]:
+    """Column settings for the deprivation columns of a table: readers' names, percent formats, what they mean."""
+    fifths = {column: st.column_config.NumberColumn(
+        label, format="%.1f%%", help="Share of the residents living in England's LSOAs of this fifth (IMD 2015)")
+        for column, label in DEPRIVATION_LABELS.items() if column != RANK_PERCENTILE}
+    return fifths | {RANK_PERCENTILE: st.column_config.NumberColumn(
+        DEPRIVATION_LABELS[RANK_PERCENTILE], format="%.1f",
+        help="The residents' average national IMD 2015 rank as a percentile: 0 the most deprived LSOA, 100 the least")}
 
 
 def _present(value: object) -> bool:

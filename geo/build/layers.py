@@ -11,7 +11,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geo.geography import BNG, WGS84, LayerSpec, to_wgs84, union_lsoas
+from geo.geography import BNG, IMD_TOLERANCE_M, WGS84, LayerSpec, to_wgs84, union_lsoas
 
 
 def clean_lsoa_geometry(polygons: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -27,24 +27,41 @@ def clean_lsoa_geometry(polygons: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame({"lsoa_code": projected["LSOA11CD"].to_numpy()}, geometry=geoms, crs=BNG)
 
 
-def dissolve(table: pd.DataFrame, lsoa_geom: gpd.GeoDataFrame, spec: LayerSpec) -> gpd.GeoDataFrame:
-    """Dissolve LSOAs into the areas of one layer, with codes, name, population and area."""
+def _groups(table: pd.DataFrame, lsoa_geom: gpd.GeoDataFrame, column: str):
+    """(value, its rows of the table, the union of its LSOAs) for each value of ``column``, in order."""
     merged = table.merge(lsoa_geom, on="lsoa_code", how="inner", validate="one_to_one")
     geoms = merged["geometry"].to_numpy()
+    for value, idx in merged.groupby(column, sort=True).indices.items():
+        yield value, merged.iloc[idx], union_lsoas(geoms[idx])
+
+
+def dissolve(table: pd.DataFrame, lsoa_geom: gpd.GeoDataFrame, spec: LayerSpec) -> gpd.GeoDataFrame:
+    """Dissolve LSOAs into the areas of one layer, with codes, name, population and area."""
     rows = []
-    for code, idx in merged.groupby(spec.code, sort=True).indices.items():
-        first = merged.iloc[idx[0]]
-        shape = union_lsoas(geoms[idx])
+    for code, members, shape in _groups(table, lsoa_geom, spec.code):
+        first = members.iloc[0]
         rows.append({
             "code": code,
             "ods_code": first[spec.ods] if spec.ods else None,
             "name": first[spec.name],
-            "population": int(merged["population"].to_numpy()[idx].sum()),
-            "lsoas": len(idx),
+            "population": int(members["population"].sum()),
+            "lsoas": len(members),
             "area_km2": round(shape.area / 1e6, 3),
             "geometry": shape,
         })
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=BNG)
+
+
+def deprivation_fifths(table: pd.DataFrame, lsoa_geom: gpd.GeoDataFrame,
+                       tolerance_m: float = IMD_TOLERANCE_M) -> gpd.GeoDataFrame:
+    """England's LSOAs dissolved by national IMD 2015 fifth, simplified together for the map (WGS84).
+
+    Five features, most deprived first, each with its residents and LSOA count: the map's deprivation
+    shading, a few megabytes where 32,844 LSOA polygons would be tens.
+    """
+    rows = [{"fifth": int(fifth), "population": int(members["population"].sum()), "lsoas": len(members),
+             "geometry": shape} for fifth, members, shape in _groups(table, lsoa_geom, "imd_fifth")]
+    return display_layer(gpd.GeoDataFrame(rows, geometry="geometry", crs=BNG), tolerance_m)
 
 
 def display_layer(layer: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoDataFrame:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from geo import cache as cache_files
 from geo.build import raw as rawfiles
-from geo.build.layers import clean_lsoa_geometry, display_layer, dissolve
+from geo.build.layers import clean_lsoa_geometry, deprivation_fifths, display_layer, dissolve
 from geo.build.lsoa_table import add_groupings, assign_ccg_2013, build_lsoa_table
 from geo.build.org_register import build_hospitals, build_register
 from geo.geography import LAYERS, to_geojson
@@ -75,6 +75,8 @@ def build(raw: Path, cache: Path, *, force: bool = False, progress: Progress = p
         (cache / sub).mkdir(parents=True, exist_ok=True)
     table, lsoa_geom = _lsoas(raw, cache, expected_lsoas, say)
     layer_summary = _layers(table, lsoa_geom, cache, say)
+    say("dissolving LSOAs by national fifth of deprivation (IMD 2015) for the map")
+    (cache / cache_files.IMD_FIFTHS).write_text(to_geojson(deprivation_fifths(table, lsoa_geom)))
     say("reading the organisation register (GP practices, NHS trusts)")
     register = build_register(raw, lsoa_geom)
     register.to_parquet(cache / cache_files.REGISTER, index=False)

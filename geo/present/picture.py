@@ -23,10 +23,11 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
-from geo.geography import BNG, WGS84
+from geo.geography import BNG, IMD_FIFTHS, WGS84
 from geo.present.palette import (
     CARE_MODEL_COLOURS,
     COAST_COLOUR,
+    DEPRIVATION_RAMP,
     LABEL_COLOUR,
     LAND_COLOUR,
     OTHER_COLOUR,
@@ -72,11 +73,14 @@ def render(
     key: str = "site_id",
     total: int | None = None,
     today: dt.date | None = None,
+    deprivation: dict | None = None,
 ) -> bytes:
     """PNG or SVG bytes of the sites in ``frame`` whose ``key`` has a geometry in ``geometries``.
 
     ``geometries`` and ``land`` are WGS84 GeoJSON geometries (the live map's); ``labels`` are
     :func:`geo.present.labels.place_labels` entries. ``total`` is the unfiltered number of sites.
+    ``deprivation`` is the map's deprivation shading (:func:`geo.present.folium_map.deprivation_geojson`):
+    when given, it is drawn under the footprints with its key.
     """
     if fmt not in ("png", "svg"):
         raise ValueError(f"fmt must be png or svg, not {fmt!r}")
@@ -88,7 +92,7 @@ def render(
     with matplotlib.rc_context({"svg.fonttype": "none", "font.family": "DejaVu Sans"}):
         fig = Figure(figsize=SIZE_IN, dpi=DPI, facecolor="white")
         FigureCanvasAgg(fig)
-        _draw_map(fig.add_axes((0.005, 0.01, 0.575, 0.98)), land, shapes, models, labels)
+        _draw_map(fig.add_axes((0.005, 0.01, 0.575, 0.98)), land, shapes, models, labels, deprivation)
         x = 0.61
         fig.text(x, 0.95, textwrap.fill(title, 34), fontsize=19, fontweight="bold", va="top", color="#111111")
         count = f"{len(drawn)} footprints drawn of {len(frame)} sites shown"
@@ -105,11 +109,14 @@ def render(
 
 
 def _draw_map(ax, land: Sequence[dict], shapes: list[shapely.Geometry], models: list[str],
-              labels: Sequence[dict]) -> None:
-    """England's land on the sea, the footprints by care model (small ones on top), labels, a scale bar."""
+              labels: Sequence[dict], deprivation: dict | None = None) -> None:
+    """England's land on the sea, any deprivation shading, the footprints by care model (small ones on top),
+    labels, a scale bar."""
     ax.set_facecolor(SEA_COLOUR)
     gpd.GeoSeries(_bng(land), crs=BNG).plot(ax=ax, facecolor=LAND_COLOUR, edgecolor=COAST_COLOUR, linewidth=0.6,
                                              zorder=1)
+    if deprivation:
+        _draw_deprivation(ax, deprivation)
     order = sorted(range(len(shapes)), key=lambda i: -shapes[i].area)  # small footprints on top
     if shapes:
         gpd.GeoSeries([shapes[i] for i in order], crs=BNG).plot(
@@ -126,6 +133,18 @@ def _draw_map(ax, land: Sequence[dict], shapes: list[shapely.Geometry], models: 
     for spine in ax.spines.values():
         spine.set_edgecolor("#999999")
     _scale_bar(ax)
+
+
+def _draw_deprivation(ax, shading: dict) -> None:
+    """The fifths of deprivation over the land and under the footprints, and their key in the map's free
+    upper-left corner (the sea west of Cumbria), as the live map's legend shows them."""
+    features = shading["features"]
+    gpd.GeoSeries(_bng(f["geometry"] for f in features), crs=BNG).plot(
+        ax=ax, facecolor=[f["properties"]["fill"] for f in features], edgecolor="none", alpha=0.7, zorder=1.5)
+    handles = [Patch(facecolor=DEPRIVATION_RAMP[fifth - 1], edgecolor="#333333", alpha=0.7, label=label)
+               for fifth, label in IMD_FIFTHS.items()]
+    ax.legend(handles=handles, title="Deprivation (IMD 2015):\nnational fifths of LSOAs", loc="upper left",
+              fontsize=8.5, title_fontsize=9, alignment="left", framealpha=0.9)
 
 
 def _draw_labels(ax, labels: Sequence[dict]) -> None:
