@@ -56,29 +56,36 @@ def chart_and_table(table: pd.DataFrame, column: str, label: str, colours: dict[
 
 
 def deprivation_chart(table: pd.DataFrame) -> None:
-    """The five fifths of each row as one bar of 100%, most deprived (darkest) first, and a dashed line at
-    England's share in the most deprived fifth: a segment reaching past it is a more deprived population."""
-    shown = table[table["residents"] > 0]
-    long = shown.melt(id_vars=[GROUP], value_vars=list(FIFTH_COLUMNS.values()), var_name="column", value_name="share")
-    number = {column: fifth for fifth, column in FIFTH_COLUMNS.items()}
-    long["order"] = long["column"].map(number)
+    """The five fifths of each row as one bar of 100%, most deprived (darkest, labelled) first, and a dashed line
+    at England's share in the most deprived fifth: a dark segment reaching past it is a more deprived population."""
+    shown = table[table["residents"] > 0].rename(columns={GROUP: "Residents of"})
+    long = shown.melt(id_vars=["Residents of"], value_vars=list(FIFTH_COLUMNS.values()), var_name="column",
+                      value_name="share")
+    long["order"] = long["column"].map({column: fifth for fifth, column in FIFTH_COLUMNS.items()})
     long["fifth"] = long["order"].map(FIFTH_SHORT)
-    long = long.rename(columns={GROUP: "Residents of"})
+    rows = alt.Y("Residents of:N", sort=list(shown["Residents of"]), title=None, axis=LABELS)
     bars = alt.Chart(long).mark_bar(stroke="#ffffff", strokeWidth=0.5).encode(
         x=alt.X("share:Q", stack="zero", title="Share of residents (%)", scale=alt.Scale(domain=[0, 100])),
-        y=alt.Y("Residents of:N", sort=list(shown[GROUP]), title=None, axis=LABELS),
+        y=rows,
         color=alt.Color("fifth:N", scale=alt.Scale(domain=list(FIFTH_SHORT.values()), range=list(DEPRIVATION_RAMP)),
-                        legend=alt.Legend(title="National fifth of deprivation (IMD 2015)", orient="top")),
+                        legend=alt.Legend(title="National fifth of deprivation (IMD 2015)", orient="top",
+                                          titleLimit=400, symbolType="square", symbolStrokeColor="#555555",
+                                          symbolStrokeWidth=0.5)),
         order=alt.Order("order:Q"),
-        tooltip=["Residents of", alt.Tooltip("fifth:N", title="Fifth"), alt.Tooltip("share:Q", title="Share (%)",
-                                                                                     format=".1f")])
+        tooltip=["Residents of", alt.Tooltip("fifth:N", title="Fifth"),
+                 alt.Tooltip("share:Q", title="Share (%)", format=".1f")])
+    most = long[long["order"] == 1]
+    labels = alt.Chart(most).mark_text(align="left", dx=4, color="#ffffff", fontWeight="bold").encode(
+        x=alt.datum(0), y=rows, text=alt.Text("share:Q", format=".1f"))
     england = float(table.loc[table[GROUP] == ENGLAND_ROW, FIFTH_COLUMNS[1]].iloc[0])
     rule = alt.Chart(pd.DataFrame({"england": [england]})).mark_rule(
         color="#D55E00", strokeDash=[6, 3], strokeWidth=2).encode(
         x="england:Q", tooltip=[alt.Tooltip("england:Q", title="England, most deprived fifth (%)", format=".1f")])
-    st.altair_chart((bars + rule).properties(height=34 * len(shown) + 60), width="stretch")
-    st.caption(f"Darkest: the most deprived fifth of England's LSOAs. The dashed line marks England's own share of "
-               f"residents there ({england:.1f}%). Each bar is 100% of the residents of its row, each person once.")
+    st.altair_chart((bars + labels + rule).properties(height=34 * len(shown) + 60), width="stretch")
+    st.caption(f"Darkest, with its share printed: the most deprived fifth of England's LSOAs. The dashed line marks "
+               f"England's own share of residents there ({england:.1f}%): a darker segment reaching past it means "
+               "more deprived residents than England's. Each bar is 100% of the residents of its row, each person "
+               "once.")
 
 
 if current.frame.empty:

@@ -11,7 +11,16 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geo.geography import BNG, IMD_TOLERANCE_M, WGS84, LayerSpec, to_wgs84, union_lsoas
+from geo.geography import (
+    BNG,
+    DISPLAY_DECIMALS,
+    IMD_DECIMALS,
+    IMD_TOLERANCE_M,
+    WGS84,
+    LayerSpec,
+    to_wgs84,
+    union_lsoas,
+)
 
 
 def clean_lsoa_geometry(polygons: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -54,18 +63,19 @@ def dissolve(table: pd.DataFrame, lsoa_geom: gpd.GeoDataFrame, spec: LayerSpec) 
 
 def deprivation_fifths(table: pd.DataFrame, lsoa_geom: gpd.GeoDataFrame,
                        tolerance_m: float = IMD_TOLERANCE_M) -> gpd.GeoDataFrame:
-    """England's LSOAs dissolved by national IMD 2015 fifth, simplified together for the map (WGS84).
+    """England's LSOAs dissolved by national IMD 2015 fifth, simplified together and rounded for the map (WGS84).
 
     Five features, most deprived first, each with its residents and LSOA count: the map's deprivation
-    shading, a few megabytes where 32,844 LSOA polygons would be tens.
+    shading, a few megabytes where 32,844 LSOA polygons would be tens. Ready to serve: the map reads it as
+    it is (:func:`geo.present.folium_map.deprivation_geojson`).
     """
     rows = [{"fifth": int(fifth), "population": int(members["population"].sum()), "lsoas": len(members),
              "geometry": shape} for fifth, members, shape in _groups(table, lsoa_geom, "imd_fifth")]
-    return display_layer(gpd.GeoDataFrame(rows, geometry="geometry", crs=BNG), tolerance_m)
+    return display_layer(gpd.GeoDataFrame(rows, geometry="geometry", crs=BNG), tolerance_m, IMD_DECIMALS)
 
 
-def display_layer(layer: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoDataFrame:
+def display_layer(layer: gpd.GeoDataFrame, tolerance_m: float, decimals: int = DISPLAY_DECIMALS) -> gpd.GeoDataFrame:
     """Simplify a layer as a coverage in metres, then reproject to WGS84 and round for the screen."""
     simplified = shapely.coverage_simplify(layer.geometry.to_numpy(), tolerance_m)
     out = layer.drop(columns="geometry").copy()
-    return gpd.GeoDataFrame(out, geometry=to_wgs84(simplified), crs=WGS84)
+    return gpd.GeoDataFrame(out, geometry=to_wgs84(simplified, decimals), crs=WGS84)

@@ -138,17 +138,17 @@ def choropleth_geojson(atlas: Atlas, key: str, decimals: int = MAP_DECIMALS) -> 
     return {"type": "FeatureCollection", "features": features}, breaks
 
 
-def deprivation_geojson(atlas: Atlas, decimals: int = MAP_DECIMALS) -> dict:
-    """England's LSOAs by national IMD 2015 fifth (built once, :mod:`geo.build.layers`), filled dark for the
-    most deprived to light, with no borders between pieces and a tooltip saying what each fill is."""
+def deprivation_geojson(atlas: Atlas) -> dict:
+    """England's LSOAs by national IMD 2015 fifth (built once, simplified and rounded: :mod:`geo.build.layers`),
+    filled dark for the most deprived to light, with no borders between pieces and a tooltip saying what each
+    fill is."""
     features = []
     for feature in atlas.deprivation_fifths()["features"]:
         props = feature["properties"]
         fifth, residents, lsoas = int(props["fifth"]), int(props["population"]), int(props["lsoas"])
-        geom = round_coordinates(np.array([shapely.from_geojson(json.dumps(feature["geometry"]))]), decimals)[0]
         tip = (f"<b>{IMD_FIFTHS[fifth]} of England's LSOAs</b><br>IMD 2015 deciles {2 * fifth - 1}-{2 * fifth}: "
                f"{lsoas:,} LSOAs, {residents:,} residents (mid-2015)")
-        features.append({"type": "Feature", "geometry": json.loads(shapely.to_geojson(geom)), "properties": {
+        features.append({"type": "Feature", "geometry": feature["geometry"], "properties": {
             "fifth": fifth, "name": IMD_FIFTHS[fifth], "population": f"{residents:,}",
             "fill": DEPRIVATION_RAMP[fifth - 1],
             "line": 0, "tip": tip}})
