@@ -162,7 +162,7 @@ def browser_times(sites_drawn: int, pages: dict[str, str], rebuild: bool = False
             time.sleep(1)
             out["change_bytes"] = sum(received)
             if not rebuild:
-                out |= shading_times(tab, base, paths, sites_drawn)
+                out |= shading_times(tab, base, paths)
             for name in pages:
                 fresh = browser.new_page(viewport={"width": 1400, "height": 1000})
                 begin = time.perf_counter()
@@ -181,10 +181,11 @@ def browser_times(sites_drawn: int, pages: dict[str, str], rebuild: bool = False
 SHADINGS = {"imd": ("Deprivation (IMD 2015)", 5), "ccg": ("Population: CCG", 209)}
 
 
-def shading_times(tab, base: str, paths, sites_drawn: int) -> dict[str, float]:
+def shading_times(tab, base: str, paths) -> dict[str, float]:
     """Seconds from choosing each shading to drawn (first time, then again) and to switched off, the same map
     kept throughout; and the deprivation file's bytes as served (gzipped)."""
     frame = tab.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+    footprints = paths.count()
     out: dict[str, float] = {}
     for _ in range(2):  # the first round fetches and builds each layer; the second switches it back on
         for key, (label, count) in SHADINGS.items():
@@ -200,7 +201,7 @@ def shading_times(tab, base: str, paths, sites_drawn: int) -> dict[str, float]:
                 out.setdefault(f"{key}_{step}", time.perf_counter() - start)  # first round for "on"
                 out[f"{key}_{step}_again"] = time.perf_counter() - start
                 time.sleep(0.5)
-    if paths.count() != sites_drawn:
+    if paths.count() != footprints:
         raise RuntimeError("the footprints changed while the shading switched")
     url = next(p for p in (STATIC_DIR.parent / "atlas").glob("shade_imd.*.json"))
     request = urllib.request.Request(f"{base}/app/static/atlas/{url.name}", headers={"Accept-Encoding": "gzip"})
