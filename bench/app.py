@@ -271,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
 
     land = [f["geometry"] for f in map_data.land_geojson(atlas)["features"]]
     labels = place_labels(atlas)
-    deprivation = mapping.deprivation_geojson(atlas)
+    deprivation = picture.shading_shapes(mapping.deprivation_geojson(atlas))  # once per server, as the page does
     for fmt, shading in (("png", None), ("svg", None), ("png", deprivation)):
         data = b""
 

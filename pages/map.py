@@ -37,13 +37,21 @@ def _land_and_labels() -> tuple[list[dict], list[dict]]:
     return land, place_labels(data.atlas())
 
 
+@st.cache_resource(show_spinner=False)
+def _deprivation_shapes() -> list:
+    """The deprivation shading as the picture draws it (made once per server: about a second)."""
+    from geo.present import picture
+
+    return picture.shading_shapes(data.choropleth(mapping.DEPRIVATION_KEY)[0])
+
+
 def _picture(fmt: str, current: View, shade: str) -> bytes:
     """The filtered view as a slide-sized picture, with the deprivation shading and its key when it is on
     (built only when downloaded)."""
     from geo.present import picture  # matplotlib: imported when first needed, not on the first paint
 
     land, labels = _land_and_labels()
-    shading = data.choropleth(shade)[0] if shade == mapping.DEPRIVATION_KEY else None
+    shading = _deprivation_shapes() if shade == mapping.DEPRIVATION_KEY else None
     return picture.render(current.frame, data.site_geometries(), land, labels, TITLE, current.filters.describe(),
                           ATTRIBUTION, fmt=fmt, total=current.total, today=dt.date.today(), deprivation=shading)
 

@@ -153,7 +153,8 @@ def test_the_picture_draws_the_shading_and_its_key_when_it_is_on(small_atlas):
     labels = place_labels(small_atlas)
     frame = pd.DataFrame({"site_id": ["w"], "care_model": ["MCP"]})
     geometries = mapping.footprint_geometries(small_atlas, {"w": small_atlas.lsoas_of("ccg", "12F")})
-    shading = mapping.deprivation_geojson(small_atlas)
+    shading = picture.shading_shapes(mapping.deprivation_geojson(small_atlas))
+    assert [fill for _, fill in shading] == list(DEPRIVATION_RAMP) and shading[0][0].bounds[0] > 100_000  # metres
     svg = picture.render(frame, geometries, land, labels, "Wirral", [], ATTRIBUTION, fmt="svg", deprivation=shading)
     ET.fromstring(svg)
     assert b"Deprivation (IMD 2015)" in svg and b"Most deprived fifth" in svg
