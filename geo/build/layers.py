@@ -13,11 +13,11 @@ import shapely
 
 from geo.geography import (
     BNG,
-    DISPLAY_DECIMALS,
     IMD_DECIMALS,
     IMD_TOLERANCE_M,
     WGS84,
     LayerSpec,
+    round_coordinates,
     to_wgs84,
     union_lsoas,
 )
@@ -67,15 +67,20 @@ def deprivation_fifths(table: pd.DataFrame, lsoa_geom: gpd.GeoDataFrame,
 
     Five features, most deprived first, each with its residents and LSOA count: the map's deprivation
     shading, a few megabytes where 32,844 LSOA polygons would be tens. Ready to serve: the map reads it as
-    it is (:func:`geo.present.folium_map.deprivation_geojson`).
+    it is (:func:`geo.present.folium_map.deprivation_geojson`). Rounding can leave a ring touching itself,
+    which a fill draws the same; repairing five shapes of some 2,000 parts each would cost more than the
+    rest of this step, so unlike the boundary layers they are not repaired.
     """
     rows = [{"fifth": int(fifth), "population": int(members["population"].sum()), "lsoas": len(members),
              "geometry": shape} for fifth, members, shape in _groups(table, lsoa_geom, "imd_fifth")]
-    return display_layer(gpd.GeoDataFrame(rows, geometry="geometry", crs=BNG), tolerance_m, IMD_DECIMALS)
+    fifths = gpd.GeoDataFrame(rows, geometry="geometry", crs=BNG)
+    simplified = gpd.GeoSeries(shapely.coverage_simplify(fifths.geometry.to_numpy(), tolerance_m), crs=BNG)
+    light = round_coordinates(simplified.to_crs(WGS84).to_numpy(), IMD_DECIMALS)
+    return gpd.GeoDataFrame(fifths.drop(columns="geometry"), geometry=light, crs=WGS84)
 
 
-def display_layer(layer: gpd.GeoDataFrame, tolerance_m: float, decimals: int = DISPLAY_DECIMALS) -> gpd.GeoDataFrame:
+def display_layer(layer: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoDataFrame:
     """Simplify a layer as a coverage in metres, then reproject to WGS84 and round for the screen."""
     simplified = shapely.coverage_simplify(layer.geometry.to_numpy(), tolerance_m)
     out = layer.drop(columns="geometry").copy()
-    return gpd.GeoDataFrame(out, geometry=to_wgs84(simplified, decimals), crs=WGS84)
+    return gpd.GeoDataFrame(out, geometry=to_wgs84(simplified), crs=WGS84)
