@@ -25,9 +25,11 @@ from playwright.sync_api import sync_playwright
 from geo.build.static_assets import install_static
 from geo.geocode.bundled_sites import bundled_sites
 from geo.present import filters as flt
+from geo.present.columns import COLUMNS
 from geo.present.deprivation import FIFTH_COLUMNS
 from geo.present.export import FORMULA_STARTS
 from geo.present.residents import PROFILE_COLUMNS
+from geo.present.wording import key_label
 
 pytestmark = pytest.mark.browser
 
@@ -281,22 +283,26 @@ def test_sites_downloads_have_exactly_the_tables_rows(page, server, sites, tmp_p
     path = tmp_path / download.suggested_filename
     download.save_as(path)
     notes, records = read_csv_export(path)
-    assert len(records) == shown and [r["site_id"] for r in records] == ids
-    assert any("Martin Chorley" in n for n in notes)
+    assert notes == [] and len(records) == shown and [r["Site id"] for r in records] == ids  # header first
+    assert "Martin Chorley" in page.locator('[data-testid="stMain"]').inner_text()  # credit beside the button
     assert_formula_safe(records)
     with page.expect_download() as caught:
         page.get_by_role("button", name="footprints as GeoJSON").click()
     geojson = json.loads(Path(caught.value.path()).read_text(encoding="utf-8"))
-    assert [f["properties"]["site_id"] for f in geojson["features"]] == ids
-    assert geojson["attribution"] and all(f["geometry"] for f in geojson["features"])
-    assert all(int(r["residents_0_15"]) + int(r["residents_16_59"]) + int(r["residents_60_plus"]) > 0
+    assert [f["properties"]["Site id"] for f in geojson["features"]] == ids
+    assert any("Martin Chorley" in line for line in geojson["attribution"])
+    assert all(f["geometry"] for f in geojson["features"])
+    assert {c["Column"] for c in geojson["columns"]} == set(geojson["features"][0]["properties"])
+    assert all(int(r["Residents aged 0-15"]) + int(r["Residents aged 16-59"]) + int(r["Residents aged 60+"]) > 0
                for r in records)
-    assert [c for c in records[0] if c in PROFILE_COLUMNS] == PROFILE_COLUMNS  # as `python -m geo sites` writes
-    assert all(sum(round(float(r[c]) * 10) for c in FIFTH_COLUMNS.values()) == 1000 for r in records)
+    profile = [COLUMNS[c].name for c in PROFILE_COLUMNS]  # what `python -m geo sites` writes, for readers
+    assert [c for c in records[0] if c in profile] == profile
+    fifths = [COLUMNS[c].name for c in FIFTH_COLUMNS.values()]
+    assert all(sum(round(float(r[c]) * 10) for c in fifths) == 1000 for r in records)
     book = download_workbook(page, "rows as Excel", tmp_path / "sites.xlsx")
-    assert book.sheetnames == ["Sites", "Sources"]
+    assert book.sheetnames == ["Sites", "Data dictionary", "Sources"]
     header = [c.value for c in book["Sites"][1]]
-    assert [row[header.index("site_id")] for row in book["Sites"].iter_rows(min_row=2, values_only=True)] == ids
+    assert [row[header.index("Site id")] for row in book["Sites"].iter_rows(min_row=2, values_only=True)] == ids
 
 
 def hospitals_on_map(tab):
@@ -373,11 +379,11 @@ def test_geocode_page_accepts_a_file_and_returns_one_row_per_input_row(page, ser
     overlap_path = tmp_path / "overlap.csv"
     caught.value.save_as(overlap_path)
     _notes, overlap = read_csv_export(overlap_path)
-    assert {r["row"] for r in overlap} == {str(i) for i in range(1, len(UPLOAD) + 1)}
-    assert any("Wirral" in r["site"] for r in overlap if r["row"] == "1")
+    assert {r["Row"] for r in overlap} == {str(i) for i in range(1, len(UPLOAD) + 1)}
+    assert any("Wirral" in r["Programme site"] for r in overlap if r["Row"] == "1")
     assert_formula_safe(overlap)
     book = download_workbook(page, "geocoded (Excel)", tmp_path / "geocoded.xlsx")
-    assert book.sheetnames == ["Geocoded list", "Sources"]
+    assert book.sheetnames == ["Geocoded list", "Data dictionary", "Sources"]
     names = [c.value for c in book["Geocoded list"]["B"]][1:]
     assert names[1] == UPLOAD[1][0] and book["Geocoded list"]["B3"].data_type == "s"
     with page.expect_download() as caught:
@@ -386,13 +392,13 @@ def test_geocode_page_accepts_a_file_and_returns_one_row_per_input_row(page, ser
     caught.value.save_as(path)
     _notes, records = read_csv_export(path)
     assert len(records) == len(UPLOAD)
-    assert [r["row"] for r in records] == [str(i) for i in range(1, len(UPLOAD) + 1)]
-    assert [r["my_column"].lstrip("'") for r in records] == [c for _, c in UPLOAD]
+    assert [r["Row"] for r in records] == [str(i) for i in range(1, len(UPLOAD) + 1)]
+    assert [r["my_column"].lstrip("'") for r in records] == [c for _, c in UPLOAD]  # your columns as uploaded
     assert [r["site_name"].lstrip("'") for r in records] == [n for n, _ in UPLOAD]
-    assert {r["status"] for r in records} <= {"matched", "ambiguous", "unmatched"}
+    assert {r["Geocoding status"] for r in records} <= {"matched", "ambiguous", "unmatched"}
     wirral = records[0]  # a geocoded row gets its footprint's deprivation, a row with none gets none
-    assert wirral["status"] == "matched" and float(wirral["most_deprived_fifth_pct"]) > 0
-    assert all(r["most_deprived_fifth_pct"] == "" for r in records if r["status"] == "unmatched")
+    assert wirral["Geocoding status"] == "matched" and float(wirral["Most deprived fifth"]) > 0
+    assert all(r["Most deprived fifth"] == "" for r in records if r["Geocoding status"] == "unmatched")
     assert_formula_safe(records)
 
 
@@ -409,7 +415,7 @@ def test_geocode_page_explains_a_bad_file(page, server, tmp_path):
 @pytest.mark.parametrize(("path", "name", "wait_for"), [
     ("", "overview", "People covered"),
     ("/coverage", "coverage", "Places in more than one programme"),
-    ("/methods", "methods", "Known limitations"),
+    ("/methods", "methods", "Limits"),
     ("/geocode", "geocode-empty", "Your site list"),
 ])
 def test_every_page_renders_offline(page, server, path, name, wait_for):
@@ -580,7 +586,7 @@ def test_the_deprivation_shading_draws_and_switches_off_without_rebuilding_the_m
 
 def test_coverage_shows_the_programme_against_england(page, server, sites):
     frame, _footprints = sites
-    models = sorted(frame["care_model"].unique())
+    models = sorted(key_label(m) for m in frame["care_model"].unique())
     page.goto(f"{server}/coverage")
     page.get_by_text("Deprivation of the people covered, by care model").wait_for()
     chart = page.locator('[data-testid="stVegaLiteChart"]').filter(has_text="National fifth of deprivation")

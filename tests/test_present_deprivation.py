@@ -17,10 +17,10 @@ from geo import cli
 from geo.geography import IMD_FIFTHS
 from geo.present import atlas_map, map_data, picture, workbook
 from geo.present import folium_map as mapping
+from geo.present.columns import COLUMNS, reader_frame
 from geo.present.deprivation import (
     ALL_SHOWN_ROW,
     DEPRIVATION_COLUMNS,
-    DEPRIVATION_LABELS,
     ENGLAND_ROW,
     FIFTH_COLUMNS,
     GROUP,
@@ -179,7 +179,17 @@ def test_the_method_and_the_source_are_stated_in_every_workbook():
                                                      notes=[DEPRIVATION_BASIS])))
     sources = "\n".join(str(c.value) for row in book[workbook.SOURCES_SHEET].iter_rows() for c in row if c.value)
     assert DEPRIVATION_BASIS in sources and source.attribution in sources and source.vintage in sources
-    assert set(DEPRIVATION_LABELS) == set(DEPRIVATION_COLUMNS) and "most_deprived_fifth_pct" in DEPRIVATION_COLUMNS
+    assert "most_deprived_fifth_pct" in DEPRIVATION_COLUMNS
+
+
+def test_every_profile_column_has_a_readers_name_in_the_dictionary():
+    frame = pd.DataFrame({c: [12.5] for c in PROFILE_COLUMNS} | {"residents_of": [ENGLAND_ROW]})
+    readers = reader_frame(frame)
+    assert list(readers.columns)[:len(PROFILE_COLUMNS)] == [COLUMNS[c].name for c in PROFILE_COLUMNS]
+    assert COLUMNS["most_deprived_fifth_pct"].name == "Most deprived fifth"
+    assert {COLUMNS[c].kind for c in FIFTH_COLUMNS.values()} == {"percent"} and COLUMNS[RANK_PERCENTILE].source
+    assert reader_frame(pd.DataFrame({"residents_of": [ENGLAND_ROW, "MCP"]}))["Residents of"].tolist() == [
+        ENGLAND_ROW, "Multispecialty community provider (MCP)"]
 
 
 # --- with the full build ----------------------------------------------------------------------------

@@ -25,16 +25,10 @@ FIFTH_COLUMNS: dict[int, str] = {1: "most_deprived_fifth_pct", 2: "second_most_d
                                  5: "least_deprived_fifth_pct"}
 RANK_PERCENTILE = "imd_rank_percentile"
 DEPRIVATION_COLUMNS = [*FIFTH_COLUMNS.values(), RANK_PERCENTILE]
-#: What a reader calls each column (tables and charts); the files keep the machine names.
-DEPRIVATION_LABELS: dict[str, str] = {
-    FIFTH_COLUMNS[1]: "Most deprived fifth (%)", FIFTH_COLUMNS[2]: "2nd most deprived fifth (%)",
-    FIFTH_COLUMNS[3]: "Middle fifth (%)", FIFTH_COLUMNS[4]: "2nd least deprived fifth (%)",
-    FIFTH_COLUMNS[5]: "Least deprived fifth (%)", RANK_PERCENTILE: "Average IMD rank (percentile)",
-}
 #: Short names of the fifths for a chart's key, most deprived first (1 to 5).
 FIFTH_SHORT: dict[int, str] = {1: "1 most deprived", 2: "2", 3: "3", 4: "4", 5: "5 least deprived"}
 #: The rows of :func:`deprivation_by` before the groups, and its label column.
-ENGLAND_ROW, ALL_SHOWN_ROW, GROUP = "England (all residents)", "All sites shown (each person once)", "group"
+ENGLAND_ROW, ALL_SHOWN_ROW, GROUP = "England (all residents)", "All sites shown (each person once)", "residents_of"
 
 
 @dataclass(frozen=True)
