@@ -6,6 +6,7 @@ of LSOA codes; populations and polygons are derived from that set.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
@@ -64,6 +65,10 @@ class Atlas:
     def display_geojson(self, key: str) -> str:
         """The ready display GeoJSON text of a layer (cached by the build; cheap to serve)."""
         return (self.cache / cachefiles.display_file(key)).read_text()
+
+    def deprivation_fifths(self) -> dict:
+        """England's LSOAs dissolved by national IMD 2015 fifth: light WGS84 GeoJSON, most deprived first."""
+        return json.loads((self.cache / cachefiles.IMD_FIFTHS).read_text())
 
     @cached_property
     def _areas(self) -> pd.DataFrame:

@@ -16,13 +16,15 @@ import pandas as pd
 
 from geo.geography import LAYERS
 
-BUILD_VERSION = 4
+BUILD_VERSION = 5
 MANIFEST = "manifest.json"
 LSOA_TABLE = "lsoa.parquet"
 LSOA_GEOMETRY = "lsoa_geometry.parquet"
 REGISTER = "register.parquet"
 CCG_2013 = "ccg2013.parquet"
 HOSPITALS = "hospitals.parquet"
+#: England's LSOAs dissolved by national IMD 2015 fifth, light, for the map's deprivation shading.
+IMD_FIFTHS = "display/imd_fifths.geojson"
 
 
 class CacheError(RuntimeError):
@@ -39,7 +41,7 @@ def display_file(key: str) -> str:
 
 def output_files() -> list[str]:
     """Every file a complete build writes, relative to the cache directory."""
-    files = [LSOA_TABLE, LSOA_GEOMETRY, REGISTER, CCG_2013, HOSPITALS]
+    files = [LSOA_TABLE, LSOA_GEOMETRY, REGISTER, CCG_2013, HOSPITALS, IMD_FIFTHS]
     for key in LAYERS:
         files += [layer_file(key), display_file(key)]
     return files

@@ -88,7 +88,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--budget", type=float, default=0, metavar="SECONDS",
                    help="stop geocoding after this long; rows not reached are kept, unmatched (default: no limit)")
     p.set_defaults(run=_geocode)
-    p = sub.add_parser("sites", parents=[common], help="write the bundled site lists, geocoded")
+    p = sub.add_parser("sites", parents=[common],
+                       help="write the bundled site lists, geocoded, with who lives in each footprint")
     p.add_argument("-o", "--output", required=True, help="CSV to write")
     p.add_argument("--attribution", action="store_true", help="put the attribution lines before the header")
     p.set_defaults(run=_sites)
@@ -192,11 +193,12 @@ def _geocode(args: argparse.Namespace) -> int:
 
 def _sites(args: argparse.Namespace) -> int:
     from geo.geocode.bundled_sites import bundled_sites
+    from geo.present.residents import with_profiles
 
     check_output(args.output)
     atlas, geocoder = _open_geocoder(args)
-    out, _footprints = bundled_sites(atlas, geocoder)
-    _write(out, args.output, args.attribution)
+    out, footprints = bundled_sites(atlas, geocoder)
+    _write(with_profiles(out, footprints, atlas), args.output, args.attribution)
     print(f"{len(out)} sites written to {args.output}: {_summary_line(out)}")
     return 0
 

@@ -53,6 +53,23 @@ LAYERS: dict[str, LayerSpec] = {
 #: The age bands of the LSOA table (mid-2015 residents), in order, with their labels.
 AGE_BANDS: dict[str, str] = {"age_0_15": "0-15", "age_16_59": "16-59", "age_60_plus": "60 and over"}
 
+#: National fifths of deprivation, most deprived first: IMD 2015 deciles 1-2 are fifth 1, 3-4 fifth 2, and so
+#: on. They are fifths of England's LSOAs ranked by the index, not of people.
+IMD_FIFTHS: dict[int, str] = {1: "Most deprived fifth", 2: "Second most deprived fifth", 3: "Middle fifth",
+                              4: "Second least deprived fifth", 5: "Least deprived fifth"}
+#: England's LSOAs ranked by the IMD 2015 (rank 1 is the most deprived): a rank's national percentile is
+#: ``(rank - 0.5) / IMD_RANKED_LSOAS * 100``.
+IMD_RANKED_LSOAS = 32_844
+#: Coverage simplification of the fifths' map layer (metres) and its decimal places (1e-4 degrees, about 10 m,
+#: as the map's other layers): about 4 MB of GeoJSON for all of England (1.3 MB gzipped as served).
+IMD_TOLERANCE_M = 200.0
+IMD_DECIMALS = 4
+
+
+def imd_fifth(decile: np.ndarray) -> np.ndarray:
+    """The national fifth (1 most deprived, 5 least) of IMD 2015 deciles (1 to 10)."""
+    return (np.asarray(decile, dtype="int64") + 1) // 2
+
 
 def union_lsoas(geoms: np.ndarray) -> shapely.Geometry:
     """Dissolve a set of cleaned LSOA geometries (an exact coverage) into one (multi)polygon."""

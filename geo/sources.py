@@ -32,6 +32,22 @@ AGE_BASIS = (
     "in the shares of the IoD2019 denominators' three age columns for that LSOA, with largest-remainder "
     "rounding, so the bands of every LSOA, and so of every footprint, sum exactly to its population."
 )
+#: How the deprivation profiles are made; shown on Data and methods and in every workbook's Sources sheet.
+DEPRIVATION_BASIS = (
+    "Deprivation is the Index of Multiple Deprivation (IMD) of the English Indices of Deprivation 2015 "
+    "(Department for Communities and Local Government, published 30 September 2015; most indicators relate to "
+    "2012-13), the measure in force when the sites were chosen. It ranks England's 32,844 LSOAs from 1 (most "
+    "deprived) by a weighted combination of seven domains: income, employment, education and skills, health "
+    "and disability, crime, barriers to housing and services, and living environment. It measures the "
+    "deprivation of an area, not of each person in it. The fifths are fifths of England's LSOAs, not of "
+    "people: the most deprived fifth is IMD deciles 1-2, the next deciles 3-4, and so on. A footprint's share "
+    "in a fifth is the share of its residents (mid-2015, the population basis above) living in LSOAs of that "
+    "fifth, rounded to one decimal by largest remainders so that the five sum to exactly 100.0. Its average "
+    "IMD rank is the residents' population-weighted mean of their LSOAs' national ranks, as a percentile of "
+    "England's LSOAs: (mean rank - 0.5) / 32,844 x 100, so 0 is the most deprived LSOA, 50 the middle one "
+    "and 100 the least deprived. England's own residents are close to, but not exactly, 20% in each fifth and "
+    "50 on average, because LSOAs differ in size."
+)
 #: The population_basis of a footprint of areas (a set of practices says its own basis).
 RESIDENTS_BASIS = "residents of the footprint, mid-2015 (LSOA estimates calibrated to ONS CCG totals)"
 
@@ -59,6 +75,11 @@ SOURCES: tuple[Source, ...] = (
            "Ministry of Housing, Communities & Local Government, English Indices of Deprivation 2019. Contains "
            "public sector information licensed under the Open Government Licence v3.0. Contains National "
            "Statistics data © Crown copyright and database right 2019."),
+    Source("English Indices of Deprivation 2015: Index of Multiple Deprivation score, rank and decile per LSOA "
+           "(File 1 and File 5, as packaged by humaniverse/IMD)", "2015 (most indicators 2012-13)",
+           "deprivation of every footprint",
+           "Department for Communities and Local Government, English Indices of Deprivation 2015. Contains public "
+           "sector information licensed under the Open Government Licence v3.0."),
     Source("ONS LTLA → UTLA, LAD → county, LAD → region lookups", "Dec 2015 and Dec 2018 (v2)",
            "upper-tier authorities",
            "Source: Office for National Statistics, licensed under the Open Government Licence v3.0. Contains "
@@ -85,8 +106,9 @@ SOURCES: tuple[Source, ...] = (
 ATTRIBUTION: tuple[str, ...] = (
     "NHS integration atlas (MIT licence): site lists written from NHS England and Department of Health "
     "announcements (2013, 2015).",
-    "Contains National Statistics data © Crown copyright and database right 2013-2019 (ONS; MHCLG English "
-    "Indices of Deprivation 2019), licensed under the Open Government Licence v3.0.",
+    "Contains National Statistics data © Crown copyright and database right 2013-2019 (ONS; DCLG English "
+    "Indices of Deprivation 2015; MHCLG English Indices of Deprivation 2019), licensed under the Open "
+    "Government Licence v3.0.",
     "Boundaries: GeoJSON and TopoJSON UK Boundary Data by Martin Chorley, CC BY 4.0 "
     "(github.com/martinjc/UK-GeoJSON); contains Ordnance Survey data © Crown copyright and database right 2014.",
     "NHS organisation data: © HSCIC (Organisation Data Service), NHS Business Services Authority and NHS "

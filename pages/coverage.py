@@ -5,9 +5,10 @@ import pandas as pd
 import streamlit as st
 
 from geo.present.age import CARE_HOME_NOTE, older_people_by
-from geo.present.columns import reader_frame
+from geo.present.columns import COLUMNS, reader_frame
 from geo.present.coverage import PEOPLE_IN_BOTH, coverage_by, multi_programme_places, no_area_sites, overlapping_sites
-from geo.present.palette import care_model_colour
+from geo.present.deprivation import ENGLAND_ROW, FIFTH_COLUMNS, FIFTH_SHORT, GROUP, deprivation_by
+from geo.present.palette import DEPRIVATION_RAMP, care_model_colour
 from geo.present.wording import ROUNDED_POPULATION_NOTE, axis_label_expression, axis_scale, people, percent
 from ui import data, shell, tables, widgets
 from ui.sidebar import no_sites_notice
@@ -48,6 +49,40 @@ def chart_and_table(table: pd.DataFrame, colours: list[str] | None) -> None:
     tables.table(table, list(table.columns))
 
 
+def deprivation_chart(table: pd.DataFrame) -> None:
+    """The five fifths of each row as one bar of 100%, most deprived (darkest, labelled) first, and a dashed line
+    at England's share in the most deprived fifth: a dark segment reaching past it is a more deprived population."""
+    shown = reader_frame(table[table["residents"] > 0], [GROUP, *FIFTH_COLUMNS.values()])
+    label = shown.columns[0]
+    long = shown.melt(id_vars=[label], var_name="column", value_name="share")
+    long["order"] = long["column"].map({COLUMNS[column].name: fifth for fifth, column in FIFTH_COLUMNS.items()})
+    long["fifth"] = long["order"].map(FIFTH_SHORT)
+    long["share"] = long["share"].astype(float)
+    rows = alt.Y(f"{label}:N", sort=list(shown[label]), title=None, axis=LABELS)
+    bars = alt.Chart(long).mark_bar(stroke="#ffffff", strokeWidth=0.5).encode(
+        x=alt.X("share:Q", stack="zero", title="Share of residents (%)", scale=alt.Scale(domain=[0, 100])),
+        y=rows,
+        color=alt.Color("fifth:N", scale=alt.Scale(domain=list(FIFTH_SHORT.values()), range=list(DEPRIVATION_RAMP)),
+                        legend=alt.Legend(title="National fifth of deprivation (IMD 2015)", orient="top",
+                                          titleLimit=400, symbolType="square", symbolStrokeColor="#555555",
+                                          symbolStrokeWidth=0.5)),
+        order=alt.Order("order:Q"),
+        tooltip=[label, alt.Tooltip("fifth:N", title="Fifth"),
+                 alt.Tooltip("share:Q", title="Share (%)", format=".1f")])
+    most = long[long["order"] == 1]
+    labels = alt.Chart(most).mark_text(align="left", dx=4, color="#ffffff", fontWeight="bold").encode(
+        x=alt.datum(0), y=rows, text=alt.Text("share:Q", format=".1f"))
+    england = float(table.loc[table[GROUP] == ENGLAND_ROW, FIFTH_COLUMNS[1]].iloc[0])
+    rule = alt.Chart(pd.DataFrame({"england": [england]})).mark_rule(
+        color="#D55E00", strokeDash=[6, 3], strokeWidth=2).encode(
+        x="england:Q", tooltip=[alt.Tooltip("england:Q", title="England, most deprived fifth (%)", format=".1f")])
+    st.altair_chart((bars + labels + rule).properties(height=34 * len(shown) + 60), width="stretch")
+    st.caption(f"Darkest, with its share printed: the most deprived fifth of England's LSOAs. The dashed line marks "
+               f"England's own share of residents there ({england:.1f}%): a darker segment reaching past it means "
+               "more deprived residents than England's. Each bar is 100% of the residents of its row, each person "
+               "once.")
+
+
 if current.frame.empty:
     no_sites_notice()
 else:
@@ -81,6 +116,14 @@ else:
     tables.table(older.rename(columns={"care_model": "care_model_or_programme"}),
                  ["care_model_or_programme", "residents", "aged_60_plus", "aged_60_plus_pct"])
     st.caption(widgets.md(CARE_HOME_NOTE))
+
+    st.header("Deprivation of the people covered, by care model")
+    st.markdown("How many of the residents covered live in each national fifth of deprivation (English Indices of "
+                "Deprivation 2015), beside England's own residents. The fifths are of England's LSOAs, not of "
+                "people; shares are of mid-2015 residents. See Data and methods for the method.")
+    deprivation = deprivation_by(atlas, current.frame, current.footprints, "care_model")
+    deprivation_chart(deprivation)
+    tables.table(deprivation, list(deprivation.columns), key="coverage_deprivation")
 
     st.header("Places in more than one programme")
     places = multi_programme_places(atlas, current.frame, current.footprints)

@@ -12,14 +12,15 @@ from geo.geocode.batch import BatchResult, geocode_in_chunks, output_names
 from geo.geocode.ladder import Geocoder
 from geo.geocode.site_csv import MAX_BYTES, MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS, SiteFileError, read_site_csv
 from geo.present import atlas_map, export, list_footprints, workbook
-from geo.present.age import AGE_COLUMNS, CARE_HOME_NOTE, OLDER_SHARE, with_age_columns
+from geo.present.age import CARE_HOME_NOTE
 from geo.present.columns import CLASH_SUFFIX, data_dictionary, reader_frame, reader_list
 from geo.present.coverage import union_population
 from geo.present.list_footprints import distinct_footprints
 from geo.present.overlap import list_overlap, rows_inside
 from geo.present.palette import OTHER_COLOUR, OTHER_LABEL
+from geo.present.residents import PROFILE_COLUMNS, with_profiles
 from geo.present.wording import EXACT_POPULATION_NOTE, ROUNDED_POPULATION_NOTE, people, percent
-from geo.sources import AGE_BASIS, ATTRIBUTION
+from geo.sources import AGE_BASIS, ATTRIBUTION, DEPRIVATION_BASIS
 from ui import data, shell, tables, widgets
 
 TEMPLATE = (
@@ -81,7 +82,7 @@ def geocode(upload: bytes) -> tuple[BatchResult, str, dict[int, dict]]:
         slots.release()
     row = output_names(result.frame.columns, [ROW_KEY])[ROW_KEY]
     result.frame.insert(0, row, range(1, len(result.frame) + 1))
-    result.frame = with_age_columns(result.frame, result.sets, data.atlas(), key=row)
+    result.frame = with_profiles(result.frame, result.sets, data.atlas(), key=row)
     bar.progress(1.0, text="Drawing the list's footprints...")  # each update is also where a closed tab stops
     geometries = list_footprints.list_geometries(data.atlas(), result.sets, progress=lambda: bar.progress(1.0))
     bar.empty()
@@ -152,8 +153,8 @@ people_covered = union_population(data.atlas(), sets)
 st.caption(f"People covered by the matched footprints together (each person once): {people(people_covered)} "
            f"({percent(people_covered, data.england())} of England). {ROUNDED_POPULATION_NOTE}")
 
-#: The atlas's columns: machine name -> the name it has in the result (age bands added by the page).
-atlas_names = names | {c: c for c in (*AGE_COLUMNS.values(), OLDER_SHARE)}
+#: The atlas's columns: machine name -> the name it has in the result (age and deprivation added by the page).
+atlas_names = names | {c: c for c in PROFILE_COLUMNS}
 SHOWN = ["row", "status", "method", "score", "footprint_level", "ccg_names", "lad_names", "nhs_regions", "population",
          "note"]
 for status, title, extra in (("matched", "Matched", []), ("ambiguous", "Ambiguous: pick from the candidates",
@@ -174,7 +175,7 @@ stem = PurePath(upload.name).stem or "sites"
 st.header("Download your list, geocoded")
 full = st.toggle("Full detail: add the geocoder's working columns (candidates)", key="geocode_full_detail")
 readers = reader_list(result, atlas_names, full=full)
-NOTES = [EXACT_POPULATION_NOTE, AGE_BASIS, CARE_HOME_NOTE]
+NOTES = [EXACT_POPULATION_NOTE, AGE_BASIS, DEPRIVATION_BASIS, CARE_HOME_NOTE]
 
 
 def _geojson() -> bytes:

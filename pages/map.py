@@ -23,8 +23,10 @@ from ui import data, shell, widgets
 from ui.sidebar import View, no_sites_notice
 
 OUTLINE_CHOICES = {"nhs_region": "NHS region", "ccg": "CCG", "lad": "Local authority"}
-CHOROPLETH_CHOICES = {"": "None", "ccg": "CCG", "lad": "Local authority district", "utla": "Upper-tier authority",
-                      "nhs_local_office": "NHS England local office"}
+CHOROPLETH_CHOICES = {"": "None", "ccg": "Population: CCG", "lad": "Population: local authority district",
+                      "utla": "Population: upper-tier authority",
+                      "nhs_local_office": "Population: NHS England local office",
+                      mapping.DEPRIVATION_KEY: mapping.DEPRIVATION_LABEL}
 MAP_HEIGHT = 700
 TITLE = "NHS vanguards and integration pioneers, 2013-2015"
 REBUILD = os.environ.get("ATLAS_MAP_REBUILD", "") == "1"
@@ -36,14 +38,24 @@ def _land_and_labels() -> tuple[list[dict], list[dict]]:
     return land, place_labels(data.atlas())
 
 
-def _picture(fmt: str, current: View) -> bytes:
-    """The filtered view as a slide-sized picture (built only when downloaded)."""
+@st.cache_resource(show_spinner=False)
+def _deprivation_shapes() -> list:
+    """The deprivation shading as the picture draws it (made once per server: about a second)."""
+    from geo.present import picture
+
+    return picture.shading_shapes(data.choropleth(mapping.DEPRIVATION_KEY)[0])
+
+
+def _picture(fmt: str, current: View, shade: str) -> bytes:
+    """The filtered view as a slide-sized picture, with the deprivation shading and its key when it is on
+    (built only when downloaded)."""
     from geo.present import picture  # matplotlib: imported when first needed, not on the first paint
 
     land, labels = _land_and_labels()
+    shading = _deprivation_shapes() if shade == mapping.DEPRIVATION_KEY else None
     return picture.render(current.frame, data.site_geometries(), land, labels, TITLE,
                           current.filters.describe(written_out=True),
-                          ATTRIBUTION, fmt=fmt, total=current.total, today=dt.date.today())
+                          ATTRIBUTION, fmt=fmt, total=current.total, today=dt.date.today(), deprivation=shading)
 
 
 current = shell.start()
@@ -57,11 +69,12 @@ controls = st.columns([2, 2, 1])
 outlines = controls[0].multiselect(
     "Reference outlines", list(OUTLINE_CHOICES), default=["nhs_region"], format_func=OUTLINE_CHOICES.get,
     key="map_outlines", help="Borders drawn over the footprints.")
-shade = controls[1].selectbox("Population shading", list(CHOROPLETH_CHOICES), format_func=CHOROPLETH_CHOICES.get,
-                              key="map_choropleth", help="Fill the areas of a layer by mid-2015 population.")
+shade = controls[1].selectbox("Shading", list(CHOROPLETH_CHOICES), format_func=CHOROPLETH_CHOICES.get,
+                              key="map_choropleth", help="Fill the areas of a layer by mid-2015 population, or "
+                              "England's LSOAs by national fifth of deprivation (IMD 2015).")
 shown_ids = [s for s in current.frame["site_id"] if current.footprints.get(s)]
 controls[2].metric("Footprints drawn", f"{len(shown_ids)} of {len(current.frame)}")
-shade_label = LAYERS[shade].label.split(" (")[0].lower() if shade else ""
+shade_label = LAYERS[shade].label.split(" (")[0].lower() if shade in LAYERS else CHOROPLETH_CHOICES[shade]
 tiles, tiles_attr = mapping.tiles_from_env()
 models = [m if isinstance(m, str) else OTHER_LABEL for m in
           current.frame.loc[current.frame["site_id"].isin(shown_ids), "care_model"]]
@@ -112,7 +125,7 @@ with right:
                "and attribution (1920 x 1080 PNG, or SVG to edit).")
     words = current.filters.describe()
     for fmt, mime in (("png", "image/png"), ("svg", "image/svg+xml")):
-        st.download_button(f"Download the map as {fmt.upper()}", lambda f=fmt: _picture(f, current),
+        st.download_button(f"Download the map as {fmt.upper()}", lambda f=fmt: _picture(f, current, shade),
                            file_name=export.export_name("nhs-integration-map", words, fmt), mime=mime,
                            icon=":material/image:", key=f"map_{fmt}", on_click="ignore")
 widgets.attribution_caption()

@@ -6,11 +6,12 @@ import streamlit as st
 from geo.config import PROJECT_ROOT
 from geo.present.age import CARE_HOME_NOTE
 from geo.present.wording import CARE_MODEL_NAMES, ROUNDED_POPULATION_NOTE
-from geo.sources import AGE_BASIS, POPULATION_BASIS, SOURCES, announcements
+from geo.sources import AGE_BASIS, DEPRIVATION_BASIS, POPULATION_BASIS, SOURCES, announcements
 from ui import data, shell, tables, widgets
 
 RECONCILIATION = PROJECT_ROOT / "data" / "sites" / "RECONCILIATION.md"
-SECTIONS = ("The sites", "How footprints are drawn", "Populations", "Sources to cite", "Limits", "Region checks")
+SECTIONS = ("The sites", "How footprints are drawn", "Populations", "Deprivation", "Sources to cite", "Limits",
+            "Region checks")
 
 shell.start()
 st.title("Data and methods")
@@ -40,6 +41,12 @@ st.header("Populations")
 st.markdown(widgets.md(POPULATION_BASIS) + "\n\n" + widgets.md(AGE_BASIS) + "\n\n"
             + "A group of footprints counts each person once. " + ROUNDED_POPULATION_NOTE
             + " The downloads give the exact sums.\n\n**Care home vanguards.** " + widgets.md(CARE_HOME_NOTE))
+
+st.header("Deprivation")
+st.markdown(widgets.md(DEPRIVATION_BASIS) + " A group of footprints (a care model on the Coverage page) counts "
+            "each LSOA once. The map's deprivation shading draws England's LSOAs by fifth, simplified (about "
+            "200 m) for the screen.\n\n_"
+            + widgets.md(next(s.attribution for s in SOURCES if "Deprivation 2015" in s.name)) + "_")
 
 st.header("Sources to cite")
 st.markdown("The sites come from these announcements:\n\n" + "\n".join(

@@ -7,14 +7,16 @@ from geo.geocode.match import status_summary
 from geo.present import export, workbook
 from geo.present.age import CARE_HOME_NOTE
 from geo.present.columns import data_dictionary, reader_frame
+from geo.present.deprivation import DEPRIVATION_COLUMNS
 from geo.present.wording import EXACT_POPULATION_NOTE, ROUNDED_POPULATION_NOTE
-from geo.sources import AGE_BASIS, ATTRIBUTION
+from geo.sources import AGE_BASIS, ATTRIBUTION, DEPRIVATION_BASIS
 from ui import data, shell, tables, widgets
 from ui.sidebar import no_sites_notice
 
 #: The table's columns, in order (machine names; the reader's names come from geo.present.columns).
 TABLE = ["display_name", "programme", "care_model", "nhs_regions", "population", "published_population",
          "population_check", "residents_0_15", "residents_16_59", "residents_60_plus", "residents_60_plus_pct",
+         *DEPRIVATION_COLUMNS,
          "status", "method", "score", "footprint_level", "lead_organisation", "ccg_names", "ccg_codes", "lad_names",
          "lad_codes", "wave_label", "announced", "source_publisher", "source_title", "source_date", "source_url",
          "overlaps_with", "site_id"]
@@ -29,7 +31,7 @@ if current.frame.empty:
     widgets.attribution_caption()
     st.stop()
 
-shown_rows = data.with_ages(current.frame)
+shown_rows = data.with_profiles(current.frame)
 tables.table(shown_rows, TABLE, key="sites_table")
 no_area = int((current.frame["footprint_level"] == NO_AREA_LEVEL).sum())
 st.caption("Geocoding: " + status_summary(current.frame["status"])
@@ -46,7 +48,7 @@ name_words = [w for w in current.filters.describe() if w != one_programme]
 csv_name, xlsx_name, geojson_name = (export.export_name(kind, name_words, ext) for ext in ("csv", "xlsx", "geojson"))
 rows = shown_rows.reset_index(drop=True)
 readers = reader_frame(rows, full=full)
-NOTES = [EXACT_POPULATION_NOTE, AGE_BASIS, CARE_HOME_NOTE]
+NOTES = [EXACT_POPULATION_NOTE, AGE_BASIS, DEPRIVATION_BASIS, CARE_HOME_NOTE]
 
 
 def _geojson() -> str:
@@ -78,6 +80,7 @@ st.caption(f"Files: {widgets.md(csv_name)}, {widgets.md(xlsx_name)} and {widgets
            "column), a data dictionary (each column's meaning, unit and source) and the sources with their "
            "vintages. The GeoJSON's footprints are full-resolution dissolves of their LSOAs (WGS84); its "
            "attribution and data dictionary are in the file. " + widgets.md(EXACT_POPULATION_NOTE) + " "
-           + widgets.md(CARE_HOME_NOTE) + " " + widgets.md(AGE_BASIS))
+           + widgets.md(CARE_HOME_NOTE) + " " + widgets.md(AGE_BASIS) + " Deprivation: shares of residents in "
+           "England's fifths of LSOAs by the IMD 2015, and their average rank as a percentile (see Data and methods).")
 st.caption("Credit the sources when you use the files:")
 widgets.attribution_caption()

@@ -84,3 +84,24 @@ def small_cache(small_raw: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
 @pytest.fixture(scope="session")
 def small_atlas(small_cache: Path) -> Atlas:
     return Atlas(small_cache)
+
+
+def imd_recount(raw: Path, population: dict[str, int]) -> dict[str, object]:
+    """England's deprivation profile counted afresh from the raw IoD2015 file (its deciles and ranks, read with
+    the csv module, not the build's reader) and the residents of each LSOA: exact shares, not rounded."""
+    people = [0] * 6
+    weighted_rank = 0
+    with open(raw / rawfiles.IMD_2015, newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            residents = population[row["lsoa11_code"]]
+            people[(int(row["IMD_decile"]) + 1) // 2] += residents
+            weighted_rank += int(row["IMD_rank"]) * residents
+    total = sum(people)
+    return {"residents": total, "shares": {f: people[f] / total * 100 for f in range(1, 6)},
+            "percentile": (weighted_rank / total - 0.5) / 32_844 * 100}
+
+
+@pytest.fixture(scope="session")
+def england_imd(raw_dir: Path, atlas: Atlas) -> dict[str, object]:
+    """England's deprivation recounted from the raw file, with the atlas's mid-2015 residents per LSOA."""
+    return imd_recount(raw_dir, atlas.lsoas["population"].to_dict())

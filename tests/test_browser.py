@@ -26,7 +26,11 @@ from playwright.sync_api import sync_playwright
 from geo.build.static_assets import install_static
 from geo.geocode.bundled_sites import bundled_sites
 from geo.present import filters as flt
+from geo.present.columns import COLUMNS
+from geo.present.deprivation import FIFTH_COLUMNS
 from geo.present.export import FORMULA_STARTS
+from geo.present.residents import PROFILE_COLUMNS
+from geo.present.wording import key_label
 
 pytestmark = pytest.mark.browser
 
@@ -229,6 +233,8 @@ def test_clicking_a_footprint_shows_its_details(page, server, sites):
     assert main.get_by_role("heading", name=name).is_visible()
     details = main.inner_text()
     assert "Population covered" in details and "Geocoding" in details and "CCGs (2015)" in details
+    assert "Residents by deprivation (IMD 2015, national fifths of LSOAs)" in details
+    assert "most deprived fifth" in details and "Average IMD rank: percentile" in details
     screenshot(page, "map-site-details")
 
 
@@ -301,6 +307,10 @@ def test_sites_downloads_have_exactly_the_tables_rows(page, server, sites, tmp_p
     assert {c["Column"] for c in geojson["columns"]} == set(geojson["features"][0]["properties"])
     assert all(int(r["Residents aged 0-15"]) + int(r["Residents aged 16-59"]) + int(r["Residents aged 60+"]) > 0
                for r in records)
+    profile = [COLUMNS[c].name for c in PROFILE_COLUMNS]  # what `python -m geo sites` writes, for readers
+    assert [c for c in records[0] if c in profile] == profile
+    fifths = [COLUMNS[c].name for c in FIFTH_COLUMNS.values()]
+    assert all(sum(round(float(r[c]) * 10) for c in fifths) == 1000 for r in records)
     book = download_workbook(page, "rows as Excel", tmp_path / "sites.xlsx")
     assert book.sheetnames == ["Sites", "Data dictionary", "Sources"]
     header = [c.value for c in book["Sites"][1]]
@@ -398,6 +408,9 @@ def test_geocode_page_accepts_a_file_and_returns_one_row_per_input_row(page, ser
     assert [r["my_column"].lstrip("'") for r in records] == [c for _, c in UPLOAD]  # your columns as uploaded
     assert [r["site_name"].lstrip("'") for r in records] == [n for n, _ in UPLOAD]
     assert {r["Geocoding status"] for r in records} <= {"matched", "ambiguous", "unmatched"}
+    wirral = records[0]  # a geocoded row gets its footprint's deprivation, a row with none gets none
+    assert wirral["Geocoding status"] == "matched" and float(wirral["Most deprived fifth"]) > 0
+    assert all(r["Most deprived fifth"] == "" for r in records if r["Geocoding status"] == "unmatched")
     assert_formula_safe(records)
 
 
@@ -540,3 +553,70 @@ def test_the_map_downloads_as_a_picture(page, server, sites, tmp_path):
     caught.value.save_as(tmp_path / "map.svg")
     svg = (tmp_path / "map.svg").read_text(encoding="utf-8")
     assert "Martin Chorley" in svg and "Filters: Vanguard" in svg
+
+
+# --- deprivation (issue 18) ------------------------------------------------------------------------------
+
+def choose_shading(tab, name: str) -> None:
+    tab.get_by_role("combobox", name="Shading").click()
+    tab.get_by_role("option", name=name, exact=True).click()
+
+
+def test_the_deprivation_shading_draws_and_switches_off_without_rebuilding_the_map(page, server, sites):
+    received: list[bytes | str] = []
+    fetched: list[str] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: received.append(payload)))
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto(f"{server}/map")
+    wait_for_count(footprints_on_map(page), drawn(sites, flt.Filters()))
+    settle(page)
+    frame = map_frame(page)
+    frame.evaluate("() => { window.__still_mounted = true; }")
+    shading = page.frame_locator(FOLIUM).locator("path.atlas-choropleth")
+    legend = page.frame_locator(FOLIUM).locator(".atlas-legend")
+    received.clear()
+    choose_shading(page, "Deprivation (IMD 2015)")
+    wait_for_count(shading, 5)  # England's LSOAs in five fifths
+    assert "Deprivation (IMD 2015)" in legend.inner_text() and "Most deprived fifth" in legend.inner_text()
+    assert any("/app/static/atlas/shade_imd." in url for url in fetched)  # a static file, fetched once
+    # no area came over the websocket (the hospitals' points of the networks shown do, on every run)
+    assert not any(b"Polygon" in (p if isinstance(p, bytes) else p.encode()) for p in received)
+    assert sum(len(p) for p in received) < 60_000
+    fills = frame.evaluate("() => Array.from(document.querySelectorAll('path.atlas-choropleth'))"
+                           ".map(p => p.getAttribute('fill'))")
+    assert fills == ["#3f3a36", "#6f6760", "#9e958c", "#cbc3ba", "#efeae4"]
+    screenshot(page, "map-deprivation")
+    choose_shading(page, "None")
+    wait_for_count(shading, 0)
+    assert "Deprivation" not in legend.inner_text()
+    choose_shading(page, "Deprivation (IMD 2015)")  # on again: drawn from the layer already built
+    wait_for_count(shading, 5)
+    assert sum("/app/static/atlas/shade_imd." in url for url in fetched) == 1
+    assert frame.evaluate("() => window.__still_mounted === true")  # the same map all along
+    wait_for_count(footprints_on_map(page), drawn(sites, flt.Filters()))
+
+
+def test_coverage_shows_the_programme_against_england(page, server, sites):
+    frame, _footprints = sites
+    models = sorted(key_label(m) for m in frame["care_model"].unique())
+    page.goto(f"{server}/coverage")
+    page.get_by_text("Deprivation of the people covered, by care model").wait_for()
+    chart = page.locator('[data-testid="stVegaLiteChart"]').filter(has_text="National fifth of deprivation")
+    chart.locator("g.mark-rect.role-mark path").first.wait_for()
+    rows = 2 + len(models)  # England, every site shown, each care model
+    assert chart.locator("g.mark-rect.role-mark path").count() == 5 * rows
+    assert chart.locator("g.mark-rule.role-mark line").count() == 1  # England's line
+    labels = chart.locator("g.mark-text.role-mark text").evaluate_all("texts => texts.map(t => t.textContent)")
+    assert len(labels) == rows and all(0 < float(v) < 100 for v in labels)
+    names = chart.text_content()
+    assert "England (all residents)" in names and all(m in names for m in models)
+    table = page.locator('[data-testid="stDataFrame"]').filter(has_text="England (all residents)")
+    assert grid_rows_of(table) == rows
+    main = page.locator('[data-testid="stMain"]')
+    assert "The dashed line marks England's own share" in main.inner_text()
+    chart.scroll_into_view_if_needed()
+    screenshot(page, "coverage-deprivation")
+
+
+def grid_rows_of(table) -> int:
+    return int(table.locator('[role="grid"]').first.get_attribute("aria-rowcount")) - 1

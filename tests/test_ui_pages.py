@@ -99,11 +99,22 @@ def test_map_reference_layers_and_shading_can_be_chosen(app):
     assert not at.exception and metric(at, "Footprints drawn") == f"{TOTAL - NO_AREA} of {TOTAL}"
 
 
+def test_map_deprivation_shading_can_be_chosen_and_switched_off(app):
+    at = app("pages/map.py")
+    assert "Deprivation (IMD 2015)" in at.selectbox(key="map_choropleth").options
+    at.selectbox(key="map_choropleth").set_value("imd").run()
+    assert not at.exception and at.selectbox(key="map_choropleth").value == "imd"
+    at.selectbox(key="map_choropleth").set_value("").run()
+    assert not at.exception and metric(at, "Footprints drawn") == f"{TOTAL - NO_AREA} of {TOTAL}"
+
+
 def test_the_old_full_rebuild_map_still_runs_for_the_bench(app, monkeypatch):
     monkeypatch.setenv("ATLAS_MAP_REBUILD", "1")
     at = app("pages/map.py")
     at.selectbox(key="map_choropleth").set_value("ccg").run()
     assert not at.exception and metric(at, "Footprints drawn") == f"{TOTAL - NO_AREA} of {TOTAL}"
+    at.selectbox(key="map_choropleth").set_value("imd").run()
+    assert not at.exception
 
 
 def test_overview_headlines_follow_the_filters(app):
@@ -184,6 +195,7 @@ def test_sites_table_shows_the_filtered_rows_with_status_and_both_downloads(app)
     assert "Geocoding status" in table and "Care model" in table and "care_model" not in table
     assert table["Source: publisher"].str.len().gt(0).all() and table["Source: address"].str.startswith("http").all()
     assert (table["Population covered"].dropna() % 100 == 0).all()  # quoted as ONS asks: nearest 100
+    assert "Most deprived fifth" in table and table["Most deprived fifth"].notna().any()
     labels = [b.label for b in at.get("download_button")]
     assert f"Download these {len(table)} rows as CSV" in labels
     assert f"Download these {len(table)} footprints as GeoJSON" in labels
@@ -201,14 +213,42 @@ def test_coverage_counts_each_person_once(app):
     assert "Multispecialty community provider (MCP)" in set(by_model["Care model, or programme"])
     assert "Integration pioneers (no care model)" in set(by_model["Care model, or programme"])
     assert "Places in more than one programme" in [h.value for h in at.header]
-    charts = [json.loads(c.proto.spec)["encoding"] for c in at.get("vega_lite_chart")]
+    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    charts = [spec["encoding"] for spec in specs if "layer" not in spec]  # the deprivation chart is layered
     assert [c["y"]["field"] for c in charts] == ["Care model, or programme", "NHS region", "District"]
     assert charts[0]["x"]["field"] == "Population covered" and charts[0]["x"]["title"].endswith("(millions)")
     assert charts[2]["x"]["title"].endswith("(thousands)")  # axes in thousands or millions, not 8,000,000
 
 
+def test_coverage_shows_the_programme_against_england_by_care_model(app, england_imd):
+    from geo.present.columns import COLUMNS
+    from geo.present.deprivation import ALL_SHOWN_ROW, ENGLAND_ROW, FIFTH_COLUMNS, RANK_PERCENTILE
+
+    at = app("pages/coverage.py")
+    assert "Deprivation of the people covered, by care model" in [h.value for h in at.header]
+    (table,) = [d.value for d in at.dataframe if "Residents of" in d.value]
+    models = list(at.dataframe[0].value.sort_values("Care model, or programme")["Care model, or programme"])
+    assert list(table["Residents of"]) == [ENGLAND_ROW, ALL_SHOWN_ROW, *models]
+    rows = table.set_index("Residents of")
+    england = rows.loc[ENGLAND_ROW]
+    assert england["Residents (all ages)"] == round(england_imd["residents"], -2)  # quoted to the nearest 100
+    for fifth, column in FIFTH_COLUMNS.items():  # England on the page is England recounted from the raw file
+        assert abs(england[COLUMNS[column].name] - england_imd["shares"][fifth]) <= 0.05 + 1e-9, column
+    assert abs(england[COLUMNS[RANK_PERCENTILE].name] - england_imd["percentile"]) <= 0.05 + 1e-9
+    fifths = table[[COLUMNS[c].name for c in FIFTH_COLUMNS.values()]].astype(float)
+    assert (fifths.mul(10).round().astype(int).sum(axis=1) == 1000).all()  # each row's fifths sum to 100.0
+    total = int(metric(at, "People covered (each once)").replace(",", ""))
+    assert rows.loc[ALL_SHOWN_ROW, "Residents (all ages)"] == total
+    (chart,) = [c for c in at.get("vega_lite_chart") if "National fifth of deprivation" in c.proto.spec]
+    assert '"mark": {"type": "rule"' in chart.proto.spec  # England's share of the most deprived fifth, drawn
+    at.multiselect(key="programme").set_value(["Integration pioneer"]).run()
+    (table,) = [d.value for d in at.dataframe if "Residents of" in d.value]
+    assert list(table["Residents of"]) == [ENGLAND_ROW, ALL_SHOWN_ROW, "Integration pioneers (no care model)"]
+    assert [c for c in at.get("vega_lite_chart") if "National fifth of deprivation" in c.proto.spec]
+
+
 def test_methods_lists_sources_basis_and_region_mismatches(app):
-    from geo.sources import POPULATION_BASIS
+    from geo.sources import DEPRIVATION_BASIS, POPULATION_BASIS
     from ui.widgets import md
 
     at = app("pages/methods.py")
@@ -216,6 +256,8 @@ def test_methods_lists_sources_basis_and_region_mismatches(app):
     assert "Martin Chorley" in text and "SAPE18DT5" in text and "NHS North Cumbria CCG" in text
     assert md(POPULATION_BASIS) in text and "RECONCILIATION.md" in text and "000_1bc2f922438282d7" not in text
     assert "Contents" in text and [h.value for h in at.header][:2] == ["The sites", "How footprints are drawn"]
+    assert md(DEPRIVATION_BASIS) in text and "Deprivation" in [h.value for h in at.header]
+    assert md("Department for Communities and Local Government, English Indices of Deprivation 2015") in text
     checks = at.dataframe[0].value
     assert "East and North Hertfordshire" in " ".join(checks["Site"])
 

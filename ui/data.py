@@ -16,8 +16,7 @@ from geo.config import cache_dir
 from geo.geocode.bundled_cache import cached_bundled_sites
 from geo.present import filters as flt
 from geo.present import folium_map as mapping
-from geo.present import map_data
-from geo.present.age import AGE_COLUMNS, OLDER_SHARE, with_age_columns
+from geo.present import map_data, residents
 from geo.present.coverage import england_population, union_population
 from geo.present.hospitals import hospital_sites
 from ui.memory import start_housekeeping
@@ -67,7 +66,10 @@ def outline(key: str) -> dict:
 
 @st.cache_resource(show_spinner=False)
 def choropleth(key: str) -> tuple[dict, list[float]]:
-    """Areas of a layer filled by population, ready for the map."""
+    """Areas of a layer filled by population, or England's LSOAs by fifth of deprivation (no breaks: the
+    fifths are the classes), ready for the map."""
+    if key == mapping.DEPRIVATION_KEY:
+        return mapping.deprivation_geojson(atlas()), []
     return mapping.choropleth_geojson(atlas(), key)
 
 
@@ -87,23 +89,23 @@ def outline_url(key: str) -> str:
 
 @st.cache_resource(show_spinner=False)
 def shading(key: str) -> tuple[str, list[float]]:
-    """A layer's areas filled by population (:func:`choropleth`) as a data file for the live map, and its
-    class breaks."""
+    """A layer's areas filled by population, or the deprivation fifths (:func:`choropleth`), as a data file
+    for the live map, and its class breaks."""
     areas, breaks = choropleth(key)
     return map_data.layer_url(map_urls(), f"shade_{key}", lambda: areas), breaks
 
 
 @st.cache_resource(show_spinner=False)
-def site_ages() -> pd.DataFrame:
-    """Residents of every bundled footprint by age band (once per server), indexed by site id."""
+def site_profiles() -> pd.DataFrame:
+    """Who lives in every bundled footprint: residents by age band and deprivation (once per server), by site id."""
     frame, footprints = sites()
-    columns = ["site_id", *AGE_COLUMNS.values(), OLDER_SHARE]
-    return with_age_columns(frame[["site_id"]], footprints, atlas())[columns].set_index("site_id")
+    columns = ["site_id", *residents.PROFILE_COLUMNS]
+    return residents.with_profiles(frame[["site_id"]], footprints, atlas())[columns].set_index("site_id")
 
 
-def with_ages(frame: pd.DataFrame) -> pd.DataFrame:
-    """Bundled sites with their residents by age band (see ``site_ages``)."""
-    return frame.join(site_ages(), on="site_id")
+def with_profiles(frame: pd.DataFrame) -> pd.DataFrame:
+    """Bundled sites with their residents by age band and deprivation (see ``site_profiles``)."""
+    return frame.join(site_profiles(), on="site_id")
 
 
 @st.cache_resource(show_spinner=False)

@@ -10,6 +10,7 @@ import streamlit as st
 from geo.geography import AGE_BANDS
 from geo.present import filters as flt
 from geo.present.age import CARE_HOME_NOTE, age_profile
+from geo.present.deprivation import deprivation_profile, profile_text
 from geo.present.wording import ROUNDED_POPULATION_NOTE, care_model_name, percent
 from geo.present.wording import people as people_text
 from geo.sources import ATTRIBUTION, CITATION_COLUMNS
@@ -76,6 +77,7 @@ def site_details(row: pd.Series, footprint: frozenset[str]) -> None:
     if _present(row.get("population_basis")):
         st.caption("Population basis: " + md(row.get("population_basis")) + ". " + ROUNDED_POPULATION_NOTE)
     age_lines(footprint, row.get("care_model"))
+    deprivation_lines(footprint)
 
 
 def citation(row: pd.Series) -> str:
@@ -100,6 +102,15 @@ def age_lines(footprint: frozenset[str], care_model: object = None) -> None:
     st.markdown(f"**Residents by age (mid-2015):** {'; '.join(parts)}")
     if care_model == "Enhanced health in care homes":
         st.caption(md(CARE_HOME_NOTE))
+
+
+def deprivation_lines(footprint: frozenset[str]) -> None:
+    """How deprived a footprint's residents are: their shares in England's fifths of LSOAs (IMD 2015)."""
+    if not footprint:
+        return
+    profile = deprivation_profile(atlas(), footprint)
+    if profile.residents:
+        st.markdown(f"**Residents by deprivation (IMD 2015, national fifths of LSOAs):** {profile_text(profile)}")
 
 
 def _present(value: object) -> bool:

@@ -1,4 +1,4 @@
-"""The LSOA table: every English LSOA with its 2015 geography and calibrated mid-2015 population."""
+"""The LSOA table: every English LSOA with its 2015 geography, calibrated mid-2015 population and IMD 2015."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from geo.build import raw as rawfiles
-from geo.geography import AGE_BANDS
+from geo.geography import AGE_BANDS, imd_fifth
 
 COLUMNS = [
     "lsoa_code", "lsoa_name", "population", "population_iod",
@@ -18,6 +18,7 @@ COLUMNS = [
     "nhs_local_office_code", "nhs_local_office_ods", "nhs_local_office_name",
     "nhs_region_code", "nhs_region_ods", "nhs_region_name",
     "age_0_15", "age_16_59", "age_60_plus",
+    "imd_score", "imd_rank", "imd_decile", "imd_fifth",
 ]
 
 
@@ -60,7 +61,7 @@ def split_bands(totals: np.ndarray, bands: np.ndarray) -> np.ndarray:
 
 
 def build_lsoa_table(raw: Path, expected_lsoas: int | None = rawfiles.EXPECTED_LSOAS) -> pd.DataFrame:
-    """Join the ONS lookups, NHS hierarchy and population into one row per LSOA (32,844)."""
+    """Join the ONS lookups, NHS hierarchy, population and IMD 2015 into one row per LSOA (32,844)."""
     lookup = rawfiles.lsoa_lookup(raw, expected_lsoas)
     utla = rawfiles.utla_lookup(raw)
     hierarchy = rawfiles.ccg_hierarchy(raw)
@@ -85,6 +86,11 @@ def build_lsoa_table(raw: Path, expected_lsoas: int | None = rawfiles.EXPECTED_L
     table["population"] = calibrate(table["population_iod"].to_numpy(), table["CCG15CD"].to_numpy(), totals)
     iod_bands = table[list(rawfiles.IOD_AGE_COLUMNS.values())].to_numpy()
     table[list(AGE_BANDS)] = split_bands(table["population"].to_numpy(), iod_bands)
+    table = table.merge(rawfiles.imd_2015(raw), on="LSOA11CD", how="left")
+    if table["imd_rank"].isna().any():
+        raise rawfiles.RawDataError(raw / rawfiles.IMD_2015, "some LSOAs have no IMD 2015 rank")
+    table = table.astype({"imd_rank": "int64", "imd_decile": "int64"})
+    table["imd_fifth"] = imd_fifth(table["imd_decile"].to_numpy())
 
     table = table.rename(columns={
         "LSOA11CD": "lsoa_code", "LSOA11NM": "lsoa_name", "LAD15CD": "lad_code", "LAD15NM": "lad_name",

@@ -21,7 +21,7 @@ import pandas as pd
 
 from geo import cache as cache_files
 from geo.build import raw as rawfiles
-from geo.build.layers import clean_lsoa_geometry, display_layer, dissolve
+from geo.build.layers import clean_lsoa_geometry, deprivation_fifths, display_layer, dissolve
 from geo.build.lsoa_table import add_groupings, assign_ccg_2013, build_lsoa_table
 from geo.build.org_register import build_hospitals, build_register
 from geo.geography import LAYERS, to_geojson
@@ -105,6 +105,8 @@ def _outputs(raw: Path, work: Path, expected_lsoas: int | None, say: Progress) -
     """Every output file, written into ``work``; the layer summary."""
     table, lsoa_geom = _lsoas(raw, work, expected_lsoas, say)
     layer_summary = _layers(table, lsoa_geom, work, say)
+    say("dissolving LSOAs by national fifth of deprivation (IMD 2015) for the map")
+    (work / cache_files.IMD_FIFTHS).write_text(to_geojson(deprivation_fifths(table, lsoa_geom)))
     say("reading the organisation register (GP practices, NHS trusts)")
     register = build_register(raw, lsoa_geom)
     register.to_parquet(work / cache_files.REGISTER, index=False)

@@ -28,12 +28,13 @@ HOSPITALS = "nhs_choices/Hospital 20160921.csv"
 COUNTY_LOOKUP = "ons_lookups/020.csv"
 REGION_LOOKUP = "ons_lookups/009.csv"
 AREA_TEAMS_2013 = "ons_nhs_2013/CCG13_NHSAT13_NHSCR13_EW_LU.csv"
+IMD_2015 = "derived/iod2015_imd_lsoa11.csv"
 
 #: Every file the build reads; their sizes and times make the cache key.
 BUILD_INPUTS = (
     LSOA_LOOKUP, UTLA_LOOKUP, CCG_HIERARCHY, IOD_POPULATION, CCG_2013, CCG_2013_POLYGONS,
     GP_PRACTICES, LIST_SIZES, TRUSTS, TRUST_POSTCODES, GP_LOCATIONS,
-    HOSPITALS, COUNTY_LOOKUP, REGION_LOOKUP, AREA_TEAMS_2013,
+    HOSPITALS, COUNTY_LOOKUP, REGION_LOOKUP, AREA_TEAMS_2013, IMD_2015,
 )
 EXPECTED_LSOAS = 32_844
 
@@ -196,3 +197,16 @@ def area_teams_2013(raw: Path) -> pd.DataFrame:
     """2013 CCG (ONS code) to NHS England 2013 area team and commissioning region."""
     cols = ["CCG13CD", "NHSAT13CD", "NHSAT13NM", "NHSCR13CD", "NHSCR13NM"]
     return _csv(raw, AREA_TEAMS_2013, cols, dtype=str, encoding="cp1252")[cols]
+
+
+def imd_2015(raw: Path) -> pd.DataFrame:
+    """English Indices of Deprivation 2015, IMD per LSOA: score, national rank (1 = most deprived) and decile."""
+    cols = ["lsoa11_code", "IMD_score", "IMD_rank", "IMD_decile"]
+    frame = _csv(raw, IMD_2015, cols, usecols=cols, dtype={"lsoa11_code": str})
+    if frame[cols].isna().any().any() or frame["lsoa11_code"].duplicated().any():
+        raise RawDataError(raw / IMD_2015, "expected one complete row per LSOA")
+    if not (frame["IMD_decile"].between(1, 10).all() and frame["IMD_rank"].between(1, EXPECTED_LSOAS).all()):
+        raise RawDataError(raw / IMD_2015, f"deciles must be 1 to 10 and ranks 1 to {EXPECTED_LSOAS:,}")
+    frame = frame.rename(columns={"lsoa11_code": "LSOA11CD", "IMD_score": "imd_score", "IMD_rank": "imd_rank",
+                                  "IMD_decile": "imd_decile"})
+    return frame.astype({"imd_rank": "int64", "imd_decile": "int64"})

@@ -14,6 +14,7 @@ import pandas as pd
 
 from geo.atlas import Atlas
 from geo.geography import AGE_BANDS
+from geo.present.coverage import per_footprint, unions_by
 
 #: Column names added to a site table, in band order, and the share of older people.
 AGE_COLUMNS: dict[str, str] = {band: f"residents_{band.removeprefix('age_')}" for band in AGE_BANDS}
@@ -43,16 +44,7 @@ def with_age_columns(frame: pd.DataFrame, footprints: Mapping[object, Iterable[s
     footprint get missing values. The bands are residents, also where a site's ``population`` is
     a registered list.
     """
-    rows, seen = [], {}  # a long list repeats a few footprints: one profile each
-    for position, ident in enumerate(frame[key] if isinstance(footprints, Mapping) else range(len(frame))):
-        codes = footprints.get(ident, ()) if isinstance(footprints, Mapping) else footprints[position]
-        if not codes:
-            rows.append(None)
-            continue
-        known = frozenset(codes)
-        if known not in seen:
-            seen[known] = age_profile(atlas, known)
-        rows.append(seen[known])
+    rows = per_footprint(frame, footprints, key, lambda lsoas: age_profile(atlas, lsoas))
     out = frame.copy()
     for band, column in AGE_COLUMNS.items():
         out[column] = pd.array([r[band] if r else pd.NA for r in rows], dtype="Int64")
@@ -66,10 +58,7 @@ def older_people_by(atlas: Atlas, frame: pd.DataFrame, footprints: Mapping[str, 
                     column: str) -> pd.DataFrame:
     """Residents aged 60 and over covered, per value of ``column`` (care model...), each person once."""
     rows = []
-    for value, group in frame.groupby(column, sort=True):
-        union: set[str] = set()
-        for site_id in group["site_id"]:
-            union.update(footprints.get(site_id, ()))
+    for value, union in unions_by(frame, footprints, column).items():
         profile = age_profile(atlas, union)
         everyone = sum(profile.values())
         rows.append({column: value, "residents": everyone, "aged_60_plus": profile["age_60_plus"],

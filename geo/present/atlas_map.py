@@ -25,12 +25,20 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from geo.config import LOCAL_CSS, LOCAL_JS
-from geo.present.folium_map import ENGLAND_BOUNDS, FOOTPRINT_CLASS, MAP_ATTRIBUTION, legend_html, site_properties
+from geo.present.folium_map import (
+    CHOROPLETH_CLASS,
+    DEPRIVATION_KEY,
+    ENGLAND_BOUNDS,
+    FOOTPRINT_CLASS,
+    MAP_ATTRIBUTION,
+    legend_html,
+    site_properties,
+)
 from geo.present.palette import COAST_COLOUR, LABEL_COLOUR, LAND_COLOUR, OTHER_COLOUR, OUTLINE_COLOURS, SEA_COLOUR
 
-#: Reference layers the page can switch on (outlines) and shade by (population), in menu order.
+#: Reference layers the page can switch on (outlines) and shade by (population, then deprivation), in menu order.
 OUTLINE_KEYS = ("nhs_region", "ccg", "lad")
-SHADE_KEYS = ("ccg", "lad", "utla", "nhs_local_office")
+SHADE_KEYS = ("ccg", "lad", "utla", "nhs_local_office", DEPRIVATION_KEY)
 LIST_CLASS = "atlas-list"
 POINT_CLASS = "atlas-point"
 STATE_NAME = "atlas_state"
@@ -176,12 +184,13 @@ _SCRIPT = """
     return L.geoJSON(data, {pane: "atlasLines", interactive: false, style: {color: cfg.outlineColours[key] || "#444",
       weight: heavy ? 2.2 : 0.8, opacity: heavy ? 0.9 : 0.7, fill: false}});
   }
-  function shading(key, data) {
-    return L.geoJSON(data, {pane: "atlasShade",
-      style: function (f) { return {fillColor: f.properties.fill, fillOpacity: 0.7, color: "#ffffff", weight: 0.5}; },
+  function shading(key, data) {  // fill, border and tooltip (escaped in Python) come with each area
+    return L.geoJSON(data, {pane: "atlasShade", className: cfg.shadeClass,
+      style: function (f) {
+        return {fillColor: f.properties.fill, fillOpacity: 0.7, color: "#ffffff", weight: f.properties.line};
+      },
       onEachFeature: function (f, layer) {
-        layer.bindTooltip("<b>" + f.properties.name + "</b><br>Population (mid-2015): " + f.properties.population,
-          {sticky: true, direction: "auto", className: "atlas-tip"});
+        layer.bindTooltip(f.properties.tip, {sticky: true, direction: "auto", className: "atlas-tip"});
       }});
   }
   function toggle(kind, key, want, make) {
@@ -258,7 +267,7 @@ def base_map(
         folium.TileLayer(tiles, attr=tiles_attr, name="Basemap", control=False).add_to(m)
     config = {
         "urls": {name: base + url for name, url in urls.items()},
-        "land": LAND_COLOUR, "coast": COAST_COLOUR, "footprintClass": FOOTPRINT_CLASS,
+        "land": LAND_COLOUR, "coast": COAST_COLOUR, "footprintClass": FOOTPRINT_CLASS, "shadeClass": CHOROPLETH_CLASS,
         "outlineKeys": list(OUTLINE_KEYS), "shadeKeys": list(SHADE_KEYS),
         "outlineColours": {k: OUTLINE_COLOURS.get(k, "#444444") for k in OUTLINE_KEYS},
         "attribution": html.escape(MAP_ATTRIBUTION), "england": ENGLAND_BOUNDS, "drawLand": not tiles,
@@ -280,7 +289,8 @@ def map_state(
     ``fit``: a filtered view, which the map fits to when it has just opened (a shared link).
 
     ``outlines`` maps a layer key to its data URL (:func:`geo.present.map_data.publish`); ``shade`` is
-    ``(key, url, breaks, label)``. URLs are relative to the app's base.
+    ``(key, url, breaks, label)``; the deprivation shading's legend is its fifths (no breaks). URLs are
+    relative to the app's base.
     """
     outlines = {k: v for k, v in (outlines or {}).items() if k in OUTLINE_KEYS}
     urls = {f"outline_{k}": v for k, v in outlines.items()}
@@ -292,7 +302,7 @@ def map_state(
     return {
         "sites": None if site_keys is None else [str(k) for k in site_keys],
         "outlines": list(outlines), "shade": key, "urls": urls, "fit": bool(fit),
-        "legend": legend_html(care_models, breaks, label) + extra_legend,
+        "legend": legend_html(care_models, breaks, label, key == DEPRIVATION_KEY) + extra_legend,
     }
 
 

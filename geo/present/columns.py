@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from geo.present.deprivation import ALL_SHOWN_ROW, ENGLAND_ROW
 from geo.present.wording import care_model_name, key_label
 
 #: What a column holds, which decides how it is typed, shown and formatted.
@@ -21,6 +22,8 @@ ATLAS = "NHS integration atlas"
 LIST = "The programme's announcements (see the Source columns)"
 GEOCODER = "The atlas's geocoder, on 2015 ONS and NHS geography"
 RESIDENTS = "ONS mid-2015 estimates summed over the footprint's LSOAs (IoD2019 denominators)"
+IMD = "English Indices of Deprivation 2015 (IMD), with the residents above"
+FIFTH_MEANING = "Share of the residents living in LSOAs of England's {} by the IMD 2015 (deciles {})"
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,18 @@ COLUMNS: dict[str, Column] = {
                                 "people", RESIDENTS, "people"),
     "residents_60_plus_pct": Column("Share aged 60+", "Residents aged 60 and over as a share of all residents",
                                     "%", RESIDENTS, "percent"),
+    "most_deprived_fifth_pct": Column("Most deprived fifth", FIFTH_MEANING.format("most deprived fifth", "1-2"), "%",
+                                      IMD, "percent"),
+    "second_most_deprived_fifth_pct": Column("2nd most deprived fifth", FIFTH_MEANING.format(
+        "second most deprived fifth", "3-4"), "%", IMD, "percent"),
+    "middle_fifth_pct": Column("Middle fifth", FIFTH_MEANING.format("middle fifth", "5-6"), "%", IMD, "percent"),
+    "second_least_deprived_fifth_pct": Column("2nd least deprived fifth", FIFTH_MEANING.format(
+        "second least deprived fifth", "7-8"), "%", IMD, "percent"),
+    "least_deprived_fifth_pct": Column("Least deprived fifth", FIFTH_MEANING.format("least deprived fifth", "9-10"),
+                                       "%", IMD, "percent"),
+    "imd_rank_percentile": Column("Average IMD rank (percentile)", "The residents' average national IMD 2015 rank "
+                                  "as a percentile of England's LSOAs: (mean rank - 0.5) / 32,844 x 100",
+                                  "0 most deprived, 100 least", IMD, "score"),
     "ccg_codes": Column("CCG codes", "ODS codes of the 2015 CCGs the footprint covers", "ODS code", GEOCODER, "code"),
     "ccg_names": Column("CCGs (2015)", "The 2015 clinical commissioning groups the footprint covers",
                         source=GEOCODER),
@@ -132,6 +147,9 @@ COLUMNS: dict[str, Column] = {
                            "people"),
     "aged_60_plus_pct": Column("Share aged 60 and over", "Residents aged 60 and over as a share of all", "%",
                                RESIDENTS, "percent"),
+    "residents_of": Column("Residents of", "England's residents, those of all the sites shown, or those of one "
+                           "care model's sites (each person once within a row)", source=RESIDENTS,
+                           values=lambda v: v if v in (ENGLAND_ROW, ALL_SHOWN_ROW) else key_label(v)),
     "district": Column("District", "2015 local authority district", source=GEOCODER),
     "programmes": Column("Programmes", "The programmes whose footprints reach the district", source=ATLAS),
     "site_names": Column("Sites named", "The sites whose footprints reach the district", source=ATLAS),

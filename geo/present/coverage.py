@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import TypeVar
 
 import pandas as pd
 
@@ -10,6 +11,38 @@ from geo.atlas import Atlas
 
 #: The column of :func:`multi_programme_places` that counts people in more than one programme.
 PEOPLE_IN_BOTH = "population_in_more_than_one_programme"
+Measure = TypeVar("Measure")
+
+
+def per_footprint(frame: pd.DataFrame, footprints: Mapping[object, Iterable[str]] | list, key: str,
+                  measure: Callable[[frozenset[str]], Measure]) -> list[Measure | None]:
+    """``measure(lsoas)`` of each row's footprint (``None`` for a row with none), once per distinct footprint.
+
+    ``footprints`` maps ``frame[key]`` to LSOA codes, or is a list in row order. A long list names the
+    same few footprints many times, so each distinct one is measured once.
+    """
+    by_key = isinstance(footprints, Mapping)
+    rows, seen = [], {}
+    for position, ident in enumerate(frame[key] if by_key else range(len(frame))):
+        codes = footprints.get(ident, ()) if by_key else footprints[position]
+        if not codes:
+            rows.append(None)
+            continue
+        known = frozenset(codes)
+        if known not in seen:
+            seen[known] = measure(known)
+        rows.append(seen[known])
+    return rows
+
+
+def unions_by(frame: pd.DataFrame, footprints: Mapping[str, Iterable[str]], column: str) -> dict[object, set[str]]:
+    """The union of the sites' footprints for each value of ``column`` (care model...), in sorted order."""
+    unions: dict[object, set[str]] = {}
+    for value, group in frame.groupby(column, sort=True):
+        union = unions.setdefault(value, set())
+        for site_id in group["site_id"]:
+            union.update(footprints.get(site_id, ()))
+    return unions
 
 
 def union_population(atlas: Atlas, lsoa_sets: Iterable[Iterable[str]]) -> int:

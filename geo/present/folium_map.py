@@ -26,8 +26,9 @@ from jinja2 import Template
 
 from geo.atlas import Atlas
 from geo.config import LOCAL_CSS, LOCAL_JS
-from geo.geography import round_coordinates, to_wgs84, union_lsoas
+from geo.geography import IMD_FIFTHS, round_coordinates, to_wgs84, union_lsoas
 from geo.present.palette import (
+    DEPRIVATION_RAMP,
     OTHER_LABEL,
     OUTLINE_COLOURS,
     POPULATION_RAMP,
@@ -49,6 +50,9 @@ CHOROPLETH_CLASS = "atlas-choropleth"
 OUTLINE_LABELS = {"ccg": "CCG outlines (2015)", "lad": "Local authority outlines (2015)",
                   "utla": "Upper-tier authority outlines", "nhs_local_office": "NHS England local office outlines",
                   "nhs_region": "NHS England region outlines (2015)"}
+#: The deprivation shading: its key among the shadings, and its name on the page and in the legend.
+DEPRIVATION_KEY = "imd"
+DEPRIVATION_LABEL = "Deprivation (IMD 2015)"
 MAP_ATTRIBUTION = "© Crown copyright (ONS, MHCLG, OS), OGL v3.0; boundaries CC BY 4.0 Martin Chorley"
 _STYLE = """<style>
 .leaflet-container{background:#f7f7f4}
@@ -132,16 +136,34 @@ def _class_of(value: float, breaks: list[float]) -> int:
 
 
 def choropleth_geojson(atlas: Atlas, key: str, decimals: int = MAP_DECIMALS) -> tuple[dict, list[float]]:
-    """A layer's areas with name, population and a fill colour by population quintile."""
+    """A layer's areas with name, population, a fill colour by population quintile and a tooltip."""
     display = atlas.layer(key, display=True)
     breaks = population_breaks(display["population"])
     geoms = round_coordinates(display.geometry.to_numpy(), decimals)
     features = []
     for name, pop, geom in zip(display["name"], display["population"], geoms, strict=True):
+        name = html.escape(str(name))
         features.append({"type": "Feature", "geometry": json.loads(shapely.to_geojson(geom)), "properties": {
-            "name": html.escape(str(name)), "population": f"{int(pop):,}",
-            "fill": POPULATION_RAMP[_class_of(float(pop), breaks)]}})
+            "name": name, "population": f"{int(pop):,}", "fill": POPULATION_RAMP[_class_of(float(pop), breaks)],
+            "line": 0.5, "tip": f"<b>{name}</b><br>Population (mid-2015): {int(pop):,}"}})
     return {"type": "FeatureCollection", "features": features}, breaks
+
+
+def deprivation_geojson(atlas: Atlas) -> dict:
+    """England's LSOAs by national IMD 2015 fifth (built once, simplified and rounded: :mod:`geo.build.layers`),
+    filled dark for the most deprived to light, with no borders between pieces and a tooltip saying what each
+    fill is."""
+    features = []
+    for feature in atlas.deprivation_fifths()["features"]:
+        props = feature["properties"]
+        fifth, residents, lsoas = int(props["fifth"]), int(props["population"]), int(props["lsoas"])
+        tip = (f"<b>{IMD_FIFTHS[fifth]} of England's LSOAs</b><br>IMD 2015 deciles {2 * fifth - 1}-{2 * fifth}: "
+               f"{lsoas:,} LSOAs, {residents:,} residents (mid-2015)")
+        features.append({"type": "Feature", "geometry": feature["geometry"], "properties": {
+            "fifth": fifth, "name": IMD_FIFTHS[fifth], "population": f"{residents:,}",
+            "fill": DEPRIVATION_RAMP[fifth - 1],
+            "line": 0, "tip": tip}})
+    return {"type": "FeatureCollection", "features": features}
 
 
 def tiles_from_env(env: Mapping[str, str] | None = None) -> tuple[str | None, str | None]:
@@ -209,9 +231,10 @@ var {{ this.get_name() }} = L.control({position: "bottomright"});
         self.attribution = html.escape(attribution)
 
 
-def legend_html(care_models: Iterable[str], breaks: list[float] | None = None, layer_label: str = "") -> str:
+def legend_html(care_models: Iterable[str], breaks: list[float] | None = None, layer_label: str = "",
+                deprivation: bool = False) -> str:
     """The legend: the care models on the map written out, pioneers under their programme, then the
-    choropleth classes if any."""
+    shading's classes if any."""
     rows = []
     for heading, lines in key_groups(care_models):
         rows.append(f"<b>{html.escape(heading)}</b>" if heading else "")
@@ -221,6 +244,10 @@ def legend_html(care_models: Iterable[str], breaks: list[float] | None = None, l
         rows.append(f"<b>Population, {html.escape(layer_label)}</b>")
         for i, colour in enumerate(POPULATION_RAMP):
             rows.append(f'<i style="background:{colour}"></i>{breaks[i]:,.0f} to {breaks[i + 1]:,.0f}<br>')
+    if deprivation:
+        rows.append(f"<b>{DEPRIVATION_LABEL}</b>National fifths of England's LSOAs<br>")
+        for fifth, label in IMD_FIFTHS.items():
+            rows.append(f'<i style="background:{DEPRIVATION_RAMP[fifth - 1]}"></i>{label}<br>')
     return "".join(rows)
 
 
@@ -256,7 +283,8 @@ def build_map(
     models = [r.get("care_model") if isinstance(r.get("care_model"), str) else OTHER_LABEL
               for r in drawn.to_dict("records")]
     breaks = choropleth[2] if choropleth is not None else None
-    m.add_child(_Legend(legend_html(models, breaks, choropleth[0] if choropleth else ""), MAP_ATTRIBUTION))
+    label = choropleth[0] if choropleth else ""
+    m.add_child(_Legend(legend_html(models, breaks, label, label == DEPRIVATION_LABEL), MAP_ATTRIBUTION))
     for layer in extra_layers:
         layer.add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
@@ -277,11 +305,11 @@ def _empty_map(tiles: str | None, tiles_attr: str | None, asset_base: str) -> fo
 
 
 def _add_choropleth(m: folium.Map, label: str, data: dict) -> None:
-    """Areas filled by population class (:func:`choropleth_geojson`), with a tooltip."""
+    """Areas filled by class (:func:`choropleth_geojson`, :func:`deprivation_geojson`), with a tooltip."""
     folium.GeoJson(
-        data, name=f"Population by {label}", className=CHOROPLETH_CLASS,
+        data, name=label if label == DEPRIVATION_LABEL else f"Population by {label}", className=CHOROPLETH_CLASS,
         style_function=lambda f: {"fillColor": f["properties"]["fill"], "fillOpacity": 0.7,
-                                  "color": "#ffffff", "weight": 0.5},
+                                  "color": "#ffffff", "weight": f["properties"]["line"]},
         tooltip=folium.GeoJsonTooltip(["name", "population"], aliases=["Area", "Population (mid-2015)"]),
     ).add_to(m)
 

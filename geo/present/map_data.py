@@ -27,7 +27,14 @@ from geo.atlas import Atlas
 from geo.config import PROJECT_ROOT
 from geo.geocode.bundled_cache import cached_bundled_sites
 from geo.geography import LAYERS
-from geo.present.folium_map import choropleth_geojson, footprint_collection, footprint_geometries, outline_geojson
+from geo.present.folium_map import (
+    DEPRIVATION_KEY,
+    choropleth_geojson,
+    deprivation_geojson,
+    footprint_collection,
+    footprint_geometries,
+    outline_geojson,
+)
 from geo.present.labels import place_labels
 
 DATA_DIR = PROJECT_ROOT / "static" / "atlas"
@@ -44,6 +51,8 @@ LAYER_FILES: dict[str, Callable[[Atlas, str], object]] = {
     "outline": outline_geojson,
     "shade": lambda atlas, key: choropleth_geojson(atlas, key)[0],
 }
+#: Map data files that are not one per layer, by name.
+OTHER_FILES: dict[str, Callable[[Atlas], object]] = {f"shade_{DEPRIVATION_KEY}": deprivation_geojson}
 #: A data file's name: what it holds, then the first 16 hex digits of its content's SHA-256.
 _DATA_FILE = re.compile(r"[a-z0-9_]+\.[0-9a-f]{16}\.json")
 
@@ -154,12 +163,14 @@ def prepare(atlas: Atlas, directory: Path = DATA_DIR) -> dict[str, str]:
     key = data_key(atlas, frame, footprints)
     index = read_index(atlas.cache)
     urls = index.get(key) if isinstance(index.get(key), dict) else None
-    names = {f"{prefix}_{layer}" for prefix in LAYER_FILES for layer in LAYERS}
+    names = {f"{prefix}_{layer}" for prefix in LAYER_FILES for layer in LAYERS} | set(OTHER_FILES)
     if not (urls and names | {"land", "labels", "sites"} <= set(urls) and _present(urls, directory)):
         urls = cached_base_data(atlas, frame, footprints, lambda: footprint_geometries(atlas, footprints), directory)
         for prefix, make in LAYER_FILES.items():
             for layer in LAYERS:
                 urls[f"{prefix}_{layer}"] = publish(f"{prefix}_{layer}", make(atlas, layer), directory)
+        for name, make_other in OTHER_FILES.items():
+            urls[name] = publish(name, make_other(atlas), directory)
     index.pop(key, None)
     index = dict(list(index.items())[-(KEEP_ENTRIES - 1):] + [(key, urls)])  # the newest last
     index_path = atlas.cache / INDEX_FILE

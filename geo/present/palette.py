@@ -1,4 +1,4 @@
-"""One colour-blind-safe palette for every page: care model colours and a sequential ramp.
+"""One colour-blind-safe palette for every page: care model colours and sequential ramps.
 
 The care model colours are from Okabe and Ito's palette ("Color Universal Design", 2008),
 which stays distinguishable under the common colour-vision deficiencies; the population ramp
@@ -26,6 +26,9 @@ OUTLINE_COLOURS: dict[str, str] = {"ccg": "#555555", "lad": "#8c6d31", "utla": "
                                    "nhs_local_office": "#222222", "nhs_region": "#000000"}
 #: Sequential ramp for the population choropleth (ColorBrewer Greys, 5 classes; light to mid).
 POPULATION_RAMP: tuple[str, ...] = ("#f7f7f7", "#d9d9d9", "#bdbdbd", "#969696", "#737373")
+#: The national fifths of deprivation (IMD 2015), most deprived darkest: a warm grey ramp, which never competes
+#: with the footprint colours and reads apart from the sea and from the neutral population greys.
+DEPRIVATION_RAMP: tuple[str, ...] = ("#3f3a36", "#6f6760", "#9e958c", "#cbc3ba", "#efeae4")
 #: Land and sea with no basemap tiles: England's land a warm off-white on a pale blue-grey sea.
 LAND_COLOUR = "#fbfaf5"
 SEA_COLOUR = "#dce6ec"

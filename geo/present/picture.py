@@ -24,8 +24,15 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
-from geo.geography import BNG, WGS84
-from geo.present.palette import COAST_COLOUR, LABEL_COLOUR, LAND_COLOUR, SEA_COLOUR, care_model_colour
+from geo.geography import BNG, IMD_FIFTHS, WGS84
+from geo.present.palette import (
+    COAST_COLOUR,
+    DEPRIVATION_RAMP,
+    LABEL_COLOUR,
+    LAND_COLOUR,
+    SEA_COLOUR,
+    care_model_colour,
+)
 from geo.present.wording import CARE_MODEL_HEADING, key_groups
 from geo.present.workbook import xml_text
 
@@ -66,11 +73,14 @@ def render(
     key: str = "site_id",
     total: int | None = None,
     today: dt.date | None = None,
+    deprivation: Sequence[tuple[shapely.Geometry, str]] | None = None,
 ) -> bytes:
     """PNG or SVG bytes of the sites in ``frame`` whose ``key`` has a geometry in ``geometries``.
 
     ``geometries`` and ``land`` are WGS84 GeoJSON geometries (the live map's); ``labels`` are
     :func:`geo.present.labels.place_labels` entries. ``total`` is the unfiltered number of sites.
+    ``deprivation`` is the map's deprivation shading as :func:`shading_shapes` makes it: when given, it is
+    drawn under the footprints with its key.
     """
     if fmt not in ("png", "svg"):
         raise ValueError(f"fmt must be png or svg, not {fmt!r}")
@@ -84,7 +94,7 @@ def render(
     with matplotlib.rc_context({"svg.fonttype": "none", "font.family": "DejaVu Sans", "text.parse_math": False}):
         fig = Figure(figsize=SIZE_IN, dpi=DPI, facecolor="white")
         FigureCanvasAgg(fig)
-        _draw_map(fig.add_axes((0.005, 0.01, 0.575, 0.98)), land, shapes, models, labels)
+        _draw_map(fig.add_axes((0.005, 0.01, 0.575, 0.98)), land, shapes, models, labels, deprivation)
         x = 0.61
         fig.text(x, 0.95, textwrap.fill(title, 34), fontsize=19, fontweight="bold", va="top", color="#111111")
         count = f"{len(drawn)} footprints drawn of {len(frame)} sites shown"
@@ -101,11 +111,14 @@ def render(
 
 
 def _draw_map(ax, land: Sequence[dict], shapes: list[shapely.Geometry], models: list[str],
-              labels: Sequence[dict]) -> None:
-    """England's land on the sea, the footprints by care model (small ones on top), labels, a scale bar."""
+              labels: Sequence[dict], deprivation: Sequence[tuple[shapely.Geometry, str]] | None = None) -> None:
+    """England's land on the sea, any deprivation shading, the footprints by care model (small ones on top),
+    labels, a scale bar."""
     ax.set_facecolor(SEA_COLOUR)
     gpd.GeoSeries(_bng(land), crs=BNG).plot(ax=ax, facecolor=LAND_COLOUR, edgecolor=COAST_COLOUR, linewidth=0.6,
                                              zorder=1)
+    if deprivation:
+        _draw_deprivation(ax, deprivation)
     order = sorted(range(len(shapes)), key=lambda i: -shapes[i].area)  # small footprints on top
     if shapes:
         gpd.GeoSeries([shapes[i] for i in order], crs=BNG).plot(
@@ -122,6 +135,24 @@ def _draw_map(ax, land: Sequence[dict], shapes: list[shapely.Geometry], models: 
     for spine in ax.spines.values():
         spine.set_edgecolor("#999999")
     _scale_bar(ax)
+
+
+def shading_shapes(shading: dict) -> list[tuple[shapely.Geometry, str]]:
+    """A shading's areas (map GeoJSON such as the deprivation fifths) in British National Grid, with their
+    fills: about a second for England's LSOAs, so made once and drawn in every picture."""
+    features = shading["features"]
+    return list(zip(_bng(f["geometry"] for f in features), (f["properties"]["fill"] for f in features)))
+
+
+def _draw_deprivation(ax, shapes: Sequence[tuple[shapely.Geometry, str]]) -> None:
+    """The fifths of deprivation over the land and under the footprints, and their key in the map's free
+    upper-left corner (the sea west of Cumbria), as the live map's legend shows them."""
+    gpd.GeoSeries([shape for shape, _ in shapes], crs=BNG).plot(
+        ax=ax, facecolor=[fill for _, fill in shapes], edgecolor="none", alpha=0.7, zorder=1.5)
+    handles = [Patch(facecolor=DEPRIVATION_RAMP[fifth - 1], edgecolor="#333333", alpha=0.7, label=label)
+               for fifth, label in IMD_FIFTHS.items()]
+    ax.legend(handles=handles, title="Deprivation (IMD 2015):\nnational fifths of LSOAs", loc="upper left",
+              fontsize=8.5, title_fontsize=9, alignment="left", framealpha=0.9)
 
 
 def _draw_labels(ax, labels: Sequence[dict]) -> None:
