@@ -9,13 +9,10 @@ with one exception: a name that is an NHS England area team's is that area team.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from geo.geocode.codes import candidate, candidates
 from geo.geocode.gazetteer import Entry
 from geo.geocode.match import AMBIGUOUS, MATCHED, Match
-
-if TYPE_CHECKING:
-    from geo.geocode.ladder import Geocoder
+from geo.geocode.reader import Reader
 
 #: Groupings that NHS England drew from whole CCGs: a name that is one of these and also a
 #: council grouping of nearly the same place ("West Yorkshire") is read as the NHS one. (Not the
@@ -29,79 +26,80 @@ NEARLY_SAME = 0.9
 COUNCIL_AREA_KINDS = frozenset({"lad", "utla", "county", "ccgsof", "ccgsin"})
 
 
-def pick(ladder: Geocoder, entries: list[Entry], method: str, score: float, note: str = "") -> Match | None:
+def pick(reader: Reader, entries: list[Entry], method: str, score: float, note: str = "") -> Match | None:
     """One reading is a match; an NHS England area team with the other readings nearly the same
     place is the area team; else ambiguous, with every reading listed."""
-    gaz = ladder.gaz
+    gaz = reader.gaz
     readings = gaz.readings(entries)
     if not readings:
         return None
     if len(readings) == 1:
-        labels = list(dict.fromkeys(gaz.label(e) for e in entries))
-        return Match(MATCHED, method, score, readings[0], labels, note)
-    labels = [" + ".join(gaz.label(e) for e in group) for group in readings]
-    grouping = _nhs_grouping(ladder, readings)
+        return Match(MATCHED, method, score, readings[0], [candidate(gaz, readings[0], score)], note)
+    labels = candidates(gaz, readings, score)
+    grouping = _nhs_grouping(reader, readings)
     if grouping is not None:
-        return Match(MATCHED, method, score, grouping, labels,
+        return Match(MATCHED, method, score, grouping, [candidate(gaz, grouping, score)] + labels,
                      (note + "; " if note else "") + "an NHS England grouping of whole CCGs; the council grouping of "
                      "the same name covers a slightly different area")
     kinds = [{e.kind for e in group} for group in readings]
-    if len(readings) == 2 and any(k <= CCG_KINDS for k in kinds) and _nearly_same(ladder, *readings):
+    if len(readings) == 2 and any(k <= CCG_KINDS for k in kinds) and _nearly_same(reader, *readings):
         return Match(AMBIGUOUS, method, score, [], labels,
                      "a council's area and its CCGs cover slightly different areas: add 'CCG' or 'Council' "
                      "to the name, or give areas")
     return Match(AMBIGUOUS, method, score, [], labels, f"{len(readings)} different places have this name")
 
 
-def _nearly_same(ladder: Geocoder, a: list[Entry], b: list[Entry]) -> bool:
-    mine, other = ladder.gaz.lsoas(a[0]), ladder.gaz.lsoas(b[0])
+def _nearly_same(reader: Reader, a: list[Entry], b: list[Entry]) -> bool:
+    mine, other = reader.gaz.lsoas(a[0]), reader.gaz.lsoas(b[0])
     return len(mine & other) >= NEARLY_SAME * len(mine | other)
 
 
-def _nhs_grouping(ladder: Geocoder, readings: list[list[Entry]]) -> list[Entry] | None:
+def _nhs_grouping(reader: Reader, readings: list[list[Entry]]) -> list[Entry] | None:
     """The one reading that is an NHS England area team, if every other reading is nearly the
     same place ("West Yorkshire" with Craven; "Greater Manchester" with Glossop)."""
     nhs = [g for g in readings if any(e.kind in NHS_GROUPINGS for e in g)]
-    if len(nhs) != 1 or not all(_nearly_same(ladder, nhs[0], g) for g in readings):
+    if len(nhs) != 1 or not all(_nearly_same(reader, nhs[0], g) for g in readings):
         return None
     return nhs[0]
 
 
-def _council_area(ladder: Geocoder, match: Match) -> frozenset[str] | None:
+def _council_area(reader: Reader, match: Match) -> frozenset[str] | None:
     """The LSOAs of a match that is a council area or its CCG reading; ``None`` for any other match."""
     if not match.matched or not match.entries or not all(e.kind in COUNCIL_AREA_KINDS for e in match.entries):
         return None
-    return frozenset().union(*(ladder.gaz.lsoas(e) for e in match.entries))
+    return frozenset().union(*(reader.gaz.lsoas(e) for e in match.entries))
 
 
-def split_by_area_teams(ladder: Geocoder, match: Match) -> Match:
+def split_by_area_teams(reader: Reader, match: Match) -> Match:
     """A council area whose CCGs NHS England put in different 2013 area teams was not one place in
     NHS usage ("Nottinghamshire": Bassetlaw CCG was in South Yorkshire and Bassetlaw), so an NHS
     list's name for it may leave part out: ambiguous, unless "Council" says which is meant."""
-    area = _council_area(ladder, match)
+    area = _council_area(reader, match)
     if area is None:
         return match
-    gaz = ladder.gaz
+    gaz = reader.gaz
     teams = gaz.area_teams_of(gaz.ccgs_covering(area))
     if len(teams) < 2:
         return match
     name = " + ".join(dict.fromkeys(gaz.label(e) for e in match.entries))
-    parts = [f"{name}: the part in {team}" for team in sorted(teams)]
-    return Match(AMBIGUOUS, match.method, match.score, [], [name] + parts,
+    ccgs = gaz.whole_areas("ccg", gaz.ccgs_covering(area)) or []
+    parts = [candidate(gaz, [Entry("ccg", c, "") for c in ccgs if gaz.area_team_of(c) == team], match.score,
+                       f"{name}: its CCGs in {team}") for team in sorted(teams)]
+    return Match(AMBIGUOUS, match.method, match.score, [], [candidate(gaz, match.entries, match.score)] + parts,
                  "NHS England's area teams (2013) split this area's CCGs between "
                  f"{' and '.join(sorted(teams))}, so NHS lists may mean only one part; "
                  "add 'Council' for the council area, or give areas")
 
 
-def county_as_place(ladder: Geocoder, match: Match) -> Match:
+def county_as_place(reader: Reader, match: Match) -> Match:
     """A county that surrounds unitary authorities names two places: its council's area, and the
     county as people speak of it, the towns it surrounds included ("Hampshire" with Southampton
     and Portsmouth). Ambiguous where the two differ, unless "Council" says which, or the towns are
     named too."""
-    area = _council_area(ladder, match)
+    area = _council_area(reader, match)
     if area is None:
         return match
-    gaz = ladder.gaz
+    gaz = reader.gaz
     codes = {e.code.partition(":")[2] if e.kind.startswith("ccgs") else e.code for e in match.entries}
     inside = sorted({lad for code in codes for lad in gaz.surrounded_unitaries.get(code, [])})
     if all(gaz.lsoas(Entry("lad", lad, "")) <= area for lad in inside):
@@ -109,6 +107,9 @@ def county_as_place(ladder: Geocoder, match: Match) -> Match:
     name = " + ".join(dict.fromkeys(gaz.label(gaz.codes_entry(e.code) if e.kind.startswith("ccgs") else e)
                                     for e in match.entries))
     towns = ", ".join(gaz.label(Entry("lad", lad, "")) for lad in inside)
-    return Match(AMBIGUOUS, match.method, match.score, [], [name, f"{name} with {towns}"],
+    with_towns = match.entries + [Entry("lad", lad, "") for lad in inside]
+    return Match(AMBIGUOUS, match.method, match.score, [],
+                 [candidate(gaz, match.entries, match.score, name),
+                  candidate(gaz, with_towns, match.score, f"{name} with {towns}")],
                  f"the county as a place takes in {towns}, which it surrounds; its council's area does not: "
                  "add 'Council' for the council area, or name them too")

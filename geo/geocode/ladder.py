@@ -20,13 +20,14 @@ import pandas as pd
 import shapely
 
 from geo.atlas import Atlas
-from geo.geocode import row_steps, steps
+from geo.geocode import places, row_steps, steps
 from geo.geocode.footprint import OUTPUT_COLUMNS, Footprints
 from geo.geocode.gazetteer import Gazetteer
 from geo.geocode.match import Match, blank
 from geo.geocode.normalise import normalise
+from geo.geocode.reader import Reader
 
-Step = Callable[["Geocoder", str], "Match | None"]
+Step = Callable[[Reader, str], "Match | None"]
 #: Steps that read a name as it stands, without guessing; compounds are split into these.
 KNOWN: tuple[Step, ...] = (steps.area_name, steps.alias, steps.organisation)
 #: Every step that reads a name (the site's, or its lead organisation's), in order.
@@ -91,7 +92,7 @@ class Geocoder:
         if found is None and (postcode or (lat and lon)):
             found = row_steps.location(self, postcode, lat, lon)
         if found is None and site_name:
-            found = steps.town(self, site_name)
+            found = places.town(self, site_name)
         return found or steps.fuzzy(self, site_name or lead)
 
     # -- what a match covers ------------------------------------------------------------------
@@ -127,9 +128,9 @@ class Geocoder:
         return pd.concat([kept, added], axis=1), sets
 
 
-def _first(ladder: Geocoder, rungs: tuple[Step, ...], text: str) -> Match | None:
+def _first(reader: Reader, rungs: tuple[Step, ...], text: str) -> Match | None:
     for step in rungs:
-        found = step(ladder, text)
+        found = step(reader, text)
         if found is not None:
             return found
     return None

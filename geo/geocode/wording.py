@@ -1,0 +1,38 @@
+"""The words that say what kind of name a name is (CCG, council, NHS, a compass point), and a
+name's matching keys. Shared by every step, so a rule says "CCG" the same way everywhere."""
+
+from __future__ import annotations
+
+import re
+
+from geo.geocode.normalise import fold, normalise, strip_generic
+
+CCG_WORDS = (" ccg ", " ccgs ", " clinical commissioning ")
+CCG_TEXT = re.compile(r"(?i)\b(clinical commissioning groups?|ccgs?)\b")
+COUNCIL_WORDS = (" council ", " borough ", " district ", " county ")
+QUALIFIERS = CCG_WORDS + COUNCIL_WORDS + (" nhs ", " trust ", " ft ")
+#: Words that tell places apart; a spelling slip never changes one of them into another.
+DISTINCT_WORDS = frozenset({"north", "south", "east", "west", "central", "mid", "inner", "outer", "upper", "lower",
+                            "great", "greater", "new", "old", "city", "county", "coast"})
+#: Compass points as lists abbreviate them ("N. Lincolnshire", "NE Lincs" is not read).
+_ABBREVIATED = re.compile(r"^(n|s|e|w) (?=\w)")
+_COMPASS = {"n": "north", "s": "south", "e": "east", "w": "west"}
+
+
+def name_keys(text: str) -> list[str]:
+    """A name's matching keys: normalised, without programme words, and with a leading compass
+    point written out ("N. Lincolnshire" is North Lincolnshire)."""
+    key = normalise(text)
+    keys = [key, strip_generic(key)]
+    keys += [_ABBREVIATED.sub(lambda m: _COMPASS[m[1]] + " ", k) for k in keys]
+    return list(dict.fromkeys(keys))
+
+
+def says(text: str, words: tuple[str, ...]) -> bool:
+    """Whether the name holds one of ``words`` (each written with a space either side)."""
+    folded = f" {fold(text)} "
+    return any(w in folded for w in words)
+
+
+def says_ccg(text: str) -> bool:
+    return says(text, CCG_WORDS)
