@@ -9,10 +9,15 @@ with one exception: a name that is an NHS England area team's is that area team.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from rapidfuzz import fuzz, process
+
 from geo.geocode.codes import candidate, candidates
 from geo.geocode.gazetteer import Entry
 from geo.geocode.match import AMBIGUOUS, MATCHED, Match
 from geo.geocode.reader import Reader
+from geo.geocode.wording import same_words
 
 #: Groupings that NHS England drew from whole CCGs: a name that is one of these and also a
 #: council grouping of nearly the same place ("West Yorkshire") is read as the NHS one. (Not the
@@ -22,6 +27,8 @@ NHS_GROUPINGS = frozenset({"at13"})
 CCG_KINDS = frozenset({"ccg", "ccg13", "ccgsof", "ccgsin"})
 #: Two readings are "nearly the same place" when they share this share of their LSOAs.
 NEARLY_SAME = 0.9
+#: A CCG of 2015 whose name is this close (rapidfuzz ratio) to a name is "nearly that name".
+NEAR_NAME = 90.0
 #: Council areas and groupings whose NHS reading can be split by NHS England's own groupings.
 COUNCIL_AREA_KINDS = frozenset({"lad", "utla", "county", "ccgsof", "ccgsin"})
 
@@ -113,3 +120,35 @@ def county_as_place(reader: Reader, match: Match) -> Match:
                   candidate(gaz, with_towns, match.score, f"{name} with {towns}")],
                  f"the county as a place takes in {towns}, which it surrounds; its council's area does not: "
                  "add 'Council' for the council area, or name them too")
+
+
+def ccgs_of_a_place(reader: Reader, match: Match | None) -> Match | None:
+    """A name that says CCG but is no CCG of 2015 reads as the CCGs of the place it names, as CCGs
+    merged after 2015 are named ("NHS Leeds CCG"), and says so: never silently."""
+    if match is None or not match.matched or not all(e.kind == "ccgsin" for e in match.entries):
+        return match
+    match.note = "; ".join(filter(None, [match.note, f"no CCG of 2015 has this name: read as the CCGs with most of "
+                                         f"their residents in {_place(match)}, as merged CCGs are named"]))
+    return match
+
+
+def _place(match: Match) -> str:
+    """The place a reading of CCGs is of, as its first entry names it."""
+    return match.entries[0].label.removeprefix("CCGs of ")
+
+
+def nearly_a_ccg(reader: Reader, key: str, match: Match | None) -> Match | None:
+    """A whole name read as a place's CCGs that is nearly the name of one CCG of 2015 ("Bradford District
+    CCG": NHS Bradford Districts CCG, one of Bradford's three) is ambiguous between the two."""
+    if match is None or not match.matched or not all(e.kind == "ccgsin" for e in match.entries):
+        return match
+    gaz = reader.gaz
+    near = process.extractOne(key, gaz.ccg_names, scorer=fuzz.ratio, score_cutoff=NEAR_NAME)
+    if not near or not same_words(key, near[0]):
+        return match
+    ccg = gaz.readings([e for e in gaz.areas[near[0]] if e.kind in ("ccg", "ccg13")])[0]
+    count = len(gaz.whole_areas("ccg", reader.footprints.lsoas(match)) or [])
+    return Match(AMBIGUOUS, match.method, match.score, [],
+                 [candidate(gaz, ccg, match.score)] + [replace(c, score=near[1]) for c in match.candidates],
+                 f"no CCG of 2015 has this name: it is nearly the name of {gaz.label(ccg[0])}, one CCG, and it "
+                 f"names {_place(match)}, whose CCGs are {count}: choose one, or give areas")

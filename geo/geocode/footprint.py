@@ -30,6 +30,8 @@ LEVELS = {"ccg": LAYERS["ccg"].short, "ccg13": "2013 CCG", "lad": LAYERS["lad"].
           "hospital": "hospital sites of member trusts (CCG within district of each)",
           "practice": "GP practices (their CCG within their district)",
           "trust": "trust headquarters (its CCG within its district)", "town": "town (its districts)",
+          "council": "council formed after 2015 (its 2015 districts)",
+          "formercounty": "county abolished before 2015 (the 2015 councils that took its area)",
           "point": "coordinates (CCG within district)"}
 
 

@@ -19,9 +19,10 @@ import pandas as pd
 from geo.atlas import Atlas
 from geo.config import PROJECT_ROOT
 from geo.geocode import neighbours
-from geo.geocode.normalise import normalise
+from geo.geocode.normalise import fold, normalise
 
 ALIASES_CSV = PROJECT_ROOT / "data" / "aliases.csv"
+COUNCIL_CHANGES_CSV = PROJECT_ROOT / "data" / "council_changes.csv"
 HOSPITAL_EXCLUSIONS_CSV = PROJECT_ROOT / "data" / "hospital_exclusions.csv"
 TARGET_KINDS = ("ccg", "ccg13", "lad", "utla", "county", "gor", "at13", "office", "practice", "trust", "ccgsof",
                 "ccgsin")
@@ -68,6 +69,7 @@ class Gazetteer:
         self.areas: dict[str, list[Entry]] = defaultdict(list)
         self.codes: dict[str, Entry] = {}
         self._add_areas()
+        self.official_councils = self._add_council_changes(COUNCIL_CHANGES_CSV)
         self.aliases = self._read_aliases(aliases_csv)
         self.orgs: dict[str, list[Entry]] = defaultdict(list)
         self._org_rows: dict[str, pd.Series] = {}
@@ -105,6 +107,20 @@ class Gazetteer:
                 self.areas[normalise(row.CCG13NM)].append(entry)
                 self.codes.setdefault(row.CCG13CD.upper(), entry)
                 self.codes.setdefault(row.CCG13CDH.upper(), entry)
+
+    def _add_council_changes(self, path: Path) -> dict[str, Entry]:
+        """Councils formed after 2015 and counties abolished before it, each the union of its 2015
+        districts (``data/council_changes.csv``, each with its Order); returns their official names."""
+        official: dict[str, Entry] = {}
+        for row in pd.read_csv(path, dtype=str, keep_default_na=False).itertuples(index=False):
+            entry = Entry(row.kind, row.made_of, f"{row.name} ({row.change})")
+            names = [row.name, *row.official_names.split(";")]
+            for key in dict.fromkeys(normalise(name) for name in names):
+                self.areas[key].append(entry)
+            official |= {fold(name): entry for name in row.official_names.split(";")}
+            if row.code:
+                self.codes.setdefault(row.code, entry)
+        return official
 
     def _read_aliases(self, path: Path) -> dict[str, tuple[list[Entry], str]]:
         out: dict[str, tuple[list[Entry], str]] = {}
@@ -313,6 +329,11 @@ class Gazetteer:
             if found:
                 out[found.group(1)] += [e for e in entries if e.kind == "trust"]
         return dict(out)
+
+    @cached_property
+    def ccg_names(self) -> list[str]:
+        """The keys that name a CCG of 2015 or 2013."""
+        return [k for k, found in self.areas.items() if any(e.kind in ("ccg", "ccg13") for e in found)]
 
     @cached_property
     def prefixes(self) -> dict[str, list[str]]:

@@ -20,16 +20,17 @@ import pandas as pd
 import shapely
 
 from geo.atlas import Atlas
-from geo.geocode import places, row_steps, steps
+from geo.geocode import councils, places, row_steps, steps
+from geo.geocode.choose import nearly_a_ccg
 from geo.geocode.footprint import OUTPUT_COLUMNS, Footprints
 from geo.geocode.gazetteer import Gazetteer
 from geo.geocode.match import Match, blank
-from geo.geocode.normalise import normalise
+from geo.geocode.normalise import normalise, strip_generic
 from geo.geocode.reader import Reader
 
 Step = Callable[[Reader, str], "Match | None"]
 #: Steps that read a name as it stands, without guessing; compounds are split into these.
-KNOWN: tuple[Step, ...] = (steps.area_name, steps.alias, steps.organisation)
+KNOWN: tuple[Step, ...] = (councils.official_name, steps.area_name, steps.alias, steps.organisation)
 #: Every step that reads a name (the site's, or its lead organisation's), in order.
 NAME: tuple[Step, ...] = KNOWN + (steps.bracketed, steps.compound, steps.titled)
 #: Name lookups kept per geocoder; plenty for a list, bounded for a server.
@@ -70,7 +71,7 @@ class Geocoder:
 
     def read_name(self, text: str) -> Match | None:
         """Every step that reads a name without guessing; ``None`` when none does."""
-        return _first(self, NAME, text)
+        return nearly_a_ccg(self, strip_generic(normalise(text)), _first(self, NAME, text))
 
     def _resolve(self, site_name: str, lead: str = "", areas: str = "", postcode: str = "",
                  lat: str = "", lon: str = "") -> Match:

@@ -14,14 +14,15 @@ from dataclasses import replace
 
 from rapidfuzz import fuzz, process
 
-from geo.geocode.choose import county_as_place, pick, split_by_area_teams
+from geo.geocode.choose import ccgs_of_a_place, county_as_place, pick, split_by_area_teams
 from geo.geocode.codes import candidate
+from geo.geocode.councils import COUNCIL_ENTRY_KINDS, with_change_note
 from geo.geocode.gazetteer import Entry
 from geo.geocode.match import AMBIGUOUS, MATCHED, UNMATCHED, Match, unmatched
 from geo.geocode.normalise import brackets, fold, generic_free, normalise, split_parts, strip_generic
 from geo.geocode.places import town_readings
 from geo.geocode.reader import Reader
-from geo.geocode.wording import CCG_TEXT, CCG_WORDS, COUNCIL_WORDS, DISTINCT_WORDS, QUALIFIERS, name_keys
+from geo.geocode.wording import CCG_TEXT, CCG_WORDS, COUNCIL_WORDS, DISTINCT_WORDS, QUALIFIERS, name_keys, same_words
 
 #: Fuzzy scores: rapidfuzz ``ratio`` (normalised Levenshtein, 0-100) between normalised keys.
 #: ``ratio`` rather than ``WRatio``: partial scorers rate any name containing "health" or
@@ -49,14 +50,14 @@ def area_name(reader: Reader, text: str) -> Match | None:
             continue
         folded = f" {fold(text)} "
         entries = gaz.areas[k]
-        for words, kinds in ((CCG_WORDS, ("ccg", "ccg13")), (COUNCIL_WORDS, ("lad", "utla"))):
+        for words, kinds in ((CCG_WORDS, ("ccg", "ccg13")), (COUNCIL_WORDS, COUNCIL_ENTRY_KINDS)):
             if any(w in folded for w in words) and any(e.kind in kinds for e in entries):
                 entries = [e for e in entries if e.kind in kinds]  # "Erewash CCG" is the CCG
         health_authority = folded.startswith(" nhs ") and not any(w in folded for w in CCG_WORDS)
         if health_authority and any(e.kind == "gor" for e in entries):
             return _strategic_health_authority(reader, [e for e in entries if e.kind == "gor"])
         entries = _ccg_readings(reader, entries, folded)
-        match = pick(reader, entries, "exact name", 100.0)
+        match = ccgs_of_a_place(reader, pick(reader, entries, "exact name", 100.0))
         if match and match.matched and not any(q in folded for q in QUALIFIERS):
             match = _check_towns(reader, k, match)
         if match and match.matched and health_authority and all(e.kind in GROUPING_KINDS for e in match.entries):
@@ -69,7 +70,7 @@ def area_name(reader: Reader, text: str) -> Match | None:
         if match:
             if match.entries and all(e.kind == "ccg13" for e in match.entries):
                 match.note = "a 2013 CCG name, resolved onto its 2015 LSOAs"
-            return match
+            return with_change_note(match)
     return None
 
 
@@ -93,8 +94,9 @@ def _ccg_readings(reader: Reader, entries: list[Entry], folded: str) -> list[Ent
     if any(e.kind in ("ccg", "ccg13") for e in entries) or not any(e.kind in COUNCIL_KINDS for e in entries):
         return entries
     gaz = reader.gaz
-    if any(w in folded for w in CCG_WORDS):
-        return [gaz.ccg_reading(e, containing=True) if e.kind in COUNCIL_KINDS else e for e in entries]
+    if any(w in folded for w in CCG_WORDS):  # councils formed since, or abolished before, have CCGs too
+        places = COUNCIL_KINDS + ("council", "formercounty")
+        return [gaz.ccg_reading(e, containing=True) if e.kind in places else e for e in entries]
     if any(w in folded for w in COUNCIL_WORDS):
         return entries
     extra = [gaz.ccg_reading(e) for e in entries if e.kind in COUNCIL_KINDS]
@@ -296,19 +298,3 @@ def fuzzy(reader: Reader, text: str) -> Match:
         return Match(AMBIGUOUS, "fuzzy name", round(top, 1), [], labels,
                      "close to more than one known name, or not close enough to one; pick a candidate")
     return unmatched(f"nothing close enough (best fuzzy score below {FUZZY_CANDIDATE:.0f})", labels)
-
-
-
-def same_words(query: str, name: str) -> bool:
-    """A slip of spelling, not another name: the same number of words, the distinctive words equal,
-    and any other changed word close and starting with the same letter ("wakefeild")."""
-    a, b = query.split(), name.split()
-    if len(a) != len(b):  # a slip at a space: compare the letters, and the distinctive words
-        return (fuzz.ratio("".join(a), "".join(b)) >= 90
-                and {w for w in a if w in DISTINCT_WORDS} == {w for w in b if w in DISTINCT_WORDS})
-    for x, y in zip(a, b):
-        if x == y:
-            continue
-        if (x in DISTINCT_WORDS and y in DISTINCT_WORDS) or x[0] != y[0] or fuzz.ratio(x, y) < 70:
-            return False  # "east" for "west" is another place; "wst" for "west" is a slip
-    return True

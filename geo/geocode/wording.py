@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from rapidfuzz import fuzz
+
 from geo.geocode.normalise import fold, normalise, strip_generic
 
 CCG_WORDS = (" ccg ", " ccgs ", " clinical commissioning ")
@@ -36,3 +38,18 @@ def says(text: str, words: tuple[str, ...]) -> bool:
 
 def says_ccg(text: str) -> bool:
     return says(text, CCG_WORDS)
+
+
+def same_words(query: str, name: str) -> bool:
+    """A slip of spelling, not another name: the same number of words, the distinctive words equal,
+    and any other changed word close and starting with the same letter ("wakefeild")."""
+    a, b = query.split(), name.split()
+    if len(a) != len(b):  # a slip at a space: compare the letters, and the distinctive words
+        return (fuzz.ratio("".join(a), "".join(b)) >= 90
+                and {w for w in a if w in DISTINCT_WORDS} == {w for w in b if w in DISTINCT_WORDS})
+    for x, y in zip(a, b):
+        if x == y:
+            continue
+        if (x in DISTINCT_WORDS and y in DISTINCT_WORDS) or x[0] != y[0] or fuzz.ratio(x, y) < 70:
+            return False  # "east" for "west" is another place; "wst" for "west" is a slip
+    return True
