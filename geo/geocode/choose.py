@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from rapidfuzz import fuzz, process
 
-from geo.geocode.codes import candidate, candidates
+from geo.geocode.codes import candidate, candidates, entries_of
 from geo.geocode.gazetteer import Entry
 from geo.geocode.match import AMBIGUOUS, MATCHED, Match
 from geo.geocode.reader import Reader
@@ -27,6 +27,8 @@ NHS_GROUPINGS = frozenset({"at13"})
 CCG_KINDS = frozenset({"ccg", "ccg13", "ccgsof", "ccgsin"})
 #: Two readings are "nearly the same place" when they share this share of their LSOAs.
 NEARLY_SAME = 0.9
+#: A CCG with at least this share of its residents outside a place is shared with its neighbour.
+SHARED = 1 / 3
 #: A CCG of 2015 whose name is this close (rapidfuzz ratio) to a name is "nearly that name".
 NEAR_NAME = 90.0
 #: Council areas and groupings whose NHS reading can be split by NHS England's own groupings.
@@ -152,3 +154,28 @@ def nearly_a_ccg(reader: Reader, key: str, match: Match | None) -> Match | None:
                  [candidate(gaz, ccg, match.score)] + [replace(c, score=near[1]) for c in match.candidates],
                  f"no CCG of 2015 has this name: it is nearly the name of {gaz.label(ccg[0])}, one CCG, and it "
                  f"names {_place(match)}, whose CCGs are {count}: choose one, or give areas")
+
+
+def shared_ccgs(reader: Reader, match: Match | None) -> Match | None:
+    """A whole name read as places' CCGs, one of which has a third or more of its residents outside
+    the places named (and the towns they surround), is ambiguous: NHS lists put such a CCG with
+    either neighbour ("Suffolk": Great Yarmouth and Waveney CCG, 46% in Norfolk)."""
+    if match is None or not match.matched or not any(e.kind == "ccgsin" for e in match.entries):
+        return match
+    gaz = reader.gaz
+    named: set[str] = set()
+    for entry in match.entries:
+        place = gaz.codes_entry(entry.code) if entry.kind == "ccgsin" else entry
+        named |= gaz.lsoas(place)
+        for town in gaz.surrounded_unitaries.get(place.code, []):
+            named |= gaz.lsoas(Entry("lad", town, ""))
+    reading = reader.footprints.lsoas(match)
+    shared = [c for c in gaz.whole_areas("ccg", reading) or [] if gaz.ccg_share(c, frozenset(named)) <= 1 - SHARED]
+    if not shared:
+        return match
+    rest = reading - frozenset().union(*(gaz.lsoas(Entry("ccg", c, "")) for c in shared))
+    labels = ", ".join(gaz.label(Entry("ccg", c, "")) for c in shared)
+    without = [candidate(gaz, entries_of(gaz, rest), match.score, f"{match.candidates[0].label} without {labels}")]
+    return Match(AMBIGUOUS, match.method, match.score, [], match.candidates + (without if rest else []),
+                 f"{labels} has a third or more of its residents outside the places named, and NHS lists put it "
+                 "with either neighbour: choose the reading with it or without")

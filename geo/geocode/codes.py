@@ -47,12 +47,17 @@ def _distinct(gaz: Gazetteer, entries: list[Entry]) -> list[Entry]:
 def _codes_of(gaz: Gazetteer, entry: Entry) -> list[str]:
     if entry.kind in TYPED_KINDS:
         return [f"{entry.kind}:{entry.code}"]
-    lsoas = gaz.lsoas(entry)
-    for kind in ("lad", "ccg") if entry.kind in DISTRICT_UNIONS else ("ccg", "lad"):
+    return [f"{e.kind}:{e.code}" for e in entries_of(gaz, gaz.lsoas(entry), entry.kind in DISTRICT_UNIONS)]
+
+
+def entries_of(gaz: Gazetteer, lsoas: frozenset[str], districts_first: bool = False) -> list[Entry]:
+    """Entries that make up ``lsoas`` exactly: whole CCGs, or whole districts, or else CCGs within
+    districts (every footprint the geocoder gives is one of these)."""
+    for kind in ("lad", "ccg", "point") if districts_first else ("ccg", "lad", "point"):
         whole = gaz.whole_areas(kind, lsoas)
         if whole is not None:
-            return [f"{kind}:{code}" for code in whole]
-    raise ValueError(f"{entry} is neither whole CCGs nor whole districts")
+            return [Entry(kind, code, "") for code in whole]
+    raise ValueError("these LSOAs are not whole CCGs within districts")
 
 
 def candidate(gaz: Gazetteer, entries: list[Entry], score: float, label: str = "") -> Candidate:

@@ -244,12 +244,15 @@ class Gazetteer:
         return self._entries.get((kind, code.upper()))
 
     def whole_areas(self, kind: str, lsoas: frozenset[str]) -> list[str] | None:
-        """The codes of the CCGs (``kind`` "ccg") or districts ("lad") that make up ``lsoas`` exactly;
-        ``None`` when the LSOAs cut one."""
-        of = self._ccg_population[0] if kind == "ccg" else self._lad_of
-        codes = sorted({of[lsoa] for lsoa in lsoas})
-        whole = sum(len(self._by_column[kind][c]) for c in codes)
-        return codes if codes and whole == len(lsoas) else None
+        """The codes of the CCGs (``kind`` "ccg"), districts ("lad") or CCGs within districts
+        ("point", ``12F|E08000015``) that make up ``lsoas`` exactly; ``None`` when the LSOAs cut one."""
+        ccg_of = self._ccg_population[0]
+        keys = {"ccg": ccg_of.get, "lad": self._lad_of.get, "point": lambda x: (ccg_of[x], self._lad_of[x])}[kind]
+        found = sorted({keys(lsoa) for lsoa in lsoas})
+        sets = self._cell if kind == "point" else self._by_column[kind]
+        if not found or sum(len(sets[c]) for c in found) != len(lsoas):
+            return None
+        return ["|".join(c) for c in found] if kind == "point" else found
 
     def codes_entry(self, typed: str) -> Entry:
         """The entry of a typed code ("utla:E10000007")."""
@@ -281,6 +284,11 @@ class Gazetteer:
         most of its LSOAs)."""
         ccg_of, _pop, _totals = self._ccg_population
         return {self._ccg_area_team[ccg] for ccg in {ccg_of[lsoa] for lsoa in lsoas}} - {""}
+
+    def ccg_share(self, ccg: str, lsoas: frozenset[str]) -> float:
+        """The share of a CCG's residents who live in ``lsoas``."""
+        _ccg_of, pop_of, totals = self._ccg_population
+        return sum(pop_of[x] for x in self._by_column["ccg"][ccg] & lsoas) / totals[ccg] if totals[ccg] else 0.0
 
     def area_team_of(self, ccg: str) -> str:
         return self._ccg_area_team[ccg]

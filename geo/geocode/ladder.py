@@ -20,8 +20,8 @@ import pandas as pd
 import shapely
 
 from geo.atlas import Atlas
-from geo.geocode import councils, places, row_steps, steps
-from geo.geocode.choose import nearly_a_ccg
+from geo.geocode import councils, nhs_bodies, places, row_steps, steps
+from geo.geocode.choose import nearly_a_ccg, shared_ccgs
 from geo.geocode.footprint import OUTPUT_COLUMNS, Footprints
 from geo.geocode.gazetteer import Gazetteer
 from geo.geocode.match import Match, blank
@@ -32,7 +32,8 @@ Step = Callable[[Reader, str], "Match | None"]
 #: Steps that read a name as it stands, without guessing; compounds are split into these.
 KNOWN: tuple[Step, ...] = (councils.official_name, steps.area_name, steps.alias, steps.organisation)
 #: Every step that reads a name (the site's, or its lead organisation's), in order.
-NAME: tuple[Step, ...] = KNOWN + (steps.bracketed, steps.compound, steps.titled)
+NAME: tuple[Step, ...] = ((places.other_body, nhs_bodies.sub_icb_location, nhs_bodies.integrated_care_board)
+                          + KNOWN + (steps.bracketed, steps.compound, steps.titled))
 #: Name lookups kept per geocoder; plenty for a list, bounded for a server.
 MEMO_SIZE = 65536
 
@@ -71,7 +72,8 @@ class Geocoder:
 
     def read_name(self, text: str) -> Match | None:
         """Every step that reads a name without guessing; ``None`` when none does."""
-        return nearly_a_ccg(self, strip_generic(normalise(text)), _first(self, NAME, text))
+        found = nearly_a_ccg(self, strip_generic(normalise(text)), _first(self, NAME, text))
+        return shared_ccgs(self, found)
 
     def _resolve(self, site_name: str, lead: str = "", areas: str = "", postcode: str = "",
                  lat: str = "", lon: str = "") -> Match:
