@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from geo.geocode.gazetteer import DISTRICT_UNIONS, Entry, Gazetteer
 from geo.geocode.match import Candidate
@@ -62,8 +63,14 @@ def entries_of(gaz: Gazetteer, lsoas: frozenset[str], districts_first: bool = Fa
 
 def candidate(gaz: Gazetteer, entries: list[Entry], score: float, label: str = "") -> Candidate:
     """One reading as a candidate: its codes, its label (the register's or ONS's spelling) and score."""
-    text = label or " + ".join(dict.fromkeys(gaz.label(e) for e in _distinct(gaz, entries)))
-    return Candidate(typed_codes(gaz, entries), text.translate(_DELIMITERS), float(round(score)))
+    codes, own = _reading(gaz, tuple(entries))
+    return Candidate(codes, (label or own).translate(_DELIMITERS), float(round(score)))
+
+
+@lru_cache(maxsize=16384)
+def _reading(gaz: Gazetteer, entries: tuple[Entry, ...]) -> tuple[str, str]:
+    """The codes and label of a reading (entries come from the gazetteer, so this keeps no user's text)."""
+    return typed_codes(gaz, entries), " + ".join(dict.fromkeys(gaz.label(e) for e in _distinct(gaz, list(entries))))
 
 
 def candidates(gaz: Gazetteer, readings: Iterable[list[Entry]], score: float) -> list[Candidate]:

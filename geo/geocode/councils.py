@@ -31,6 +31,8 @@ PREFIX = re.compile(r"^(?:the )?(?:council of (?:the )?|(?:london |royal |metrop
 #: "... Metropolitan Borough Council", "... City Council", "... Corporation" (on the folded name).
 SUFFIX = re.compile(r"(?: (?:london |metropolitan )?(?:borough|district|city|county|unitary))?"
                     r" (?:council|corporation)$")
+#: Cheap first look: no council form without one of these.
+_MAYBE = re.compile(r"(?i)council|corporation|\bof\b")
 _NOTES = {"council": "a council formed after 2015: the footprint is the 2015 districts it was made from",
           "formercounty": "a county abolished before 2015, as an area of its time: the footprint is the 2015 "
                           "councils that took its area"}
@@ -38,6 +40,8 @@ _NOTES = {"council": "a council formed after 2015: the footprint is the 2015 dis
 
 def official_name(reader: Reader, text: str) -> Match | None:
     """A council's official name or form: the council area of that name, and nothing else."""
+    if not _MAYBE.search(str(text)):
+        return None
     inverted = INVERTED.match(str(text))
     folded = fold(f"{inverted['form']} of {inverted['place']}" if inverted else text)
     if not folded or any(w in f" {folded} " for w in (" nhs ", " ccg ", " ccgs ", " clinical commissioning ")):

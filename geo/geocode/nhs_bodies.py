@@ -22,13 +22,11 @@ from geo.config import PROJECT_ROOT
 from geo.geocode.codes import candidate, entries_of
 from geo.geocode.gazetteer import Gazetteer
 from geo.geocode.match import AMBIGUOUS, MATCHED, Match, unmatched
-from geo.geocode.normalise import fold
 from geo.geocode.reader import Reader
 from geo.geocode.steps import compound
 
 NHS_CHANGES_CSV = PROJECT_ROOT / "data" / "nhs_changes.csv"
-#: "Integrated Care Board" or "ICB" in a folded name.
-ICB_WORDS = re.compile(r"\b(?:integrated care boards?|icbs?)\b")
+#: "Integrated Care Board" or "ICB" in a name.
 ICB_TEXT = re.compile(r"(?i)\b(?:integrated care boards?|icbs?)\b")
 #: "NHS Cheshire and Merseyside ICB - 01V": the ICB's name, then the code of the CCG it replaced.
 SUB_ICB = re.compile(r"(?i)\b(?:icb|integrated care board)\s{0,9}[-\u2013\u2014:]\s{0,9}(?P<code>[a-z0-9]{3,5})\s*$")
@@ -86,7 +84,7 @@ def sub_icb_location(reader: Reader, text: str) -> Match | None:
 
 def integrated_care_board(reader: Reader, text: str) -> Match | None:
     """"NHS Kent and Medway Integrated Care Board": the 2015 CCGs of the place it names."""
-    if not ICB_WORDS.search(fold(text)):
+    if not ICB_TEXT.search(str(text)):
         return None
     place = re.sub(r"(?i)^nhs\b", "", " ".join(ICB_TEXT.sub(" ", str(text)).split())).strip()
     if not place:

@@ -15,26 +15,26 @@ import re
 from geo.geocode.codes import candidate
 from geo.geocode.gazetteer import Entry
 from geo.geocode.match import AMBIGUOUS, MATCHED, Match, unmatched
-from geo.geocode.normalise import fold, normalise, strip_generic
+from geo.geocode.normalise import normalise, strip_generic
 from geo.geocode.reader import Reader
 from geo.geocode.wording import name_keys, says_ccg
 
 #: Kinds of public body with areas of their own, and what each is called in a note.
 OTHER_BODIES = {
-    "police": r"police|constabulary|police and crime commissioner",
-    "fire and rescue": r"fire and rescue|fire authority|fire service",
+    "police": r"police|constabulary",
+    "fire and rescue": r"fire (?:and|&) rescue|fire authority|fire service",
     "local enterprise partnership": r"local enterprise partnership|lep",
-    "local resilience forum": r"local resilience forum|lrf|resilience forum",
+    "local resilience forum": r"(?:local )?resilience forum|lrf",
     "cancer alliance": r"cancer alliance",
 }
-_OTHER_BODY = re.compile(r"\b(?:" + "|".join(f"(?P<{k.replace(' ', '_')}>{v})" for k, v in OTHER_BODIES.items())
+_OTHER_BODY = re.compile(r"(?i)\b(?:" + "|".join(f"(?P<{k.replace(' ', '_')}>{v})" for k, v in OTHER_BODIES.items())
                          + r")\b")
 
 
 def other_body(reader: Reader, text: str) -> Match | None:
     """A police force, fire and rescue service, LEP, resilience forum or cancer alliance: unmatched,
     with the reason (their areas are in no raw file, and differ from the councils' they name)."""
-    found = _OTHER_BODY.search(fold(text))
+    found = _OTHER_BODY.search(str(text))
     if not found:
         return None
     kind = found.lastgroup.replace("_", " ")

@@ -16,8 +16,7 @@ QUALIFIERS = CCG_WORDS + COUNCIL_WORDS + (" nhs ", " trust ", " ft ")
 #: Words that tell places apart; a spelling slip never changes one of them into another.
 DISTINCT_WORDS = frozenset({"north", "south", "east", "west", "central", "mid", "inner", "outer", "upper", "lower",
                             "great", "greater", "new", "old", "city", "county", "coast"})
-#: Compass points as lists abbreviate them ("N. Lincolnshire", "NE Lincs" is not read).
-_ABBREVIATED = re.compile(r"^(n|s|e|w) (?=\w)")
+#: Compass points as lists abbreviate them ("N. Lincolnshire"; "NE Lincs" is not read).
 _COMPASS = {"n": "north", "s": "south", "e": "east", "w": "west"}
 
 
@@ -26,7 +25,7 @@ def name_keys(text: str) -> list[str]:
     point written out ("N. Lincolnshire" is North Lincolnshire)."""
     key = normalise(text)
     keys = [key, strip_generic(key)]
-    keys += [_ABBREVIATED.sub(lambda m: _COMPASS[m[1]] + " ", k) for k in keys]
+    keys += [_COMPASS[k[0]] + k[1:] for k in keys if k[1:2] == " " and k[:1] in _COMPASS]
     return list(dict.fromkeys(keys))
 
 
