@@ -16,8 +16,9 @@ from geo.present import folium_map as mapping
 from geo.present.age import CARE_HOME_NOTE, with_age_columns
 from geo.present.coverage import union_population
 from geo.present.overlap import list_overlap, rows_inside
+from geo.present.palette import HIGHLIGHT_COLOUR
 from geo.sources import AGE_BASIS, ATTRIBUTION
-from ui import data, shell, widgets
+from ui import data, settle, shell, widgets
 
 TEMPLATE = (
     "site_name,lead_organisation,areas,postcode\r\n"
@@ -28,6 +29,10 @@ TEMPLATE = (
 )
 ROW_KEY = "row"
 RESULT = "_geocode_result"
+#: Map geometry of footprints drawn this session (the list's, and readings shown while settling).
+GEOMETRIES = "_geocode_geometries"
+#: Footprints' geometries kept per session at most.
+GEOMETRY_LIMIT = 4096
 #: Seconds one uploaded list may take; rows not reached come back unmatched with a note.
 BUDGET_S = 60
 #: Lists geocoded at the same time on one server (each then has the budget to itself).
@@ -60,7 +65,24 @@ def distinct_footprints(sets: list[frozenset[str]]) -> dict[int, frozenset[str]]
     return {position: footprint for footprint, position in first.items()}
 
 
-def geocode(upload: bytes) -> tuple[BatchResult, str, dict[int, dict]]:
+def derived(frame: pd.DataFrame, sets: list[frozenset[str]], row: str) -> pd.DataFrame:
+    """The columns worked out from each row's footprint once geocoded (residents by age band)."""
+    return with_age_columns(frame, sets, data.atlas(), key=row)
+
+
+def geometries_of(footprints: dict[int, frozenset[str]]) -> dict[int, dict]:
+    """Map geometry of footprints, each drawn once per session (a choice reuses its highlight's)."""
+    known: dict[frozenset[str], dict] = st.session_state.setdefault(GEOMETRIES, {})
+    missing = {key: footprint for key, footprint in footprints.items() if footprint not in known}
+    if len(known) + len(missing) > GEOMETRY_LIMIT:
+        known.clear()
+        missing = dict(footprints)
+    drawn = mapping.footprint_geometries(data.atlas(), missing)
+    known.update({footprint: drawn[key] for key, footprint in missing.items() if key in drawn})
+    return {key: known[footprint] for key, footprint in footprints.items() if footprint in known}
+
+
+def geocode(upload: bytes) -> tuple[BatchResult, str]:
     """Read and geocode an uploaded file, in chunks under a progress bar and a time budget.
 
     Raises SiteFileError with what to fix. The result lives in this session only (no server-wide
@@ -92,10 +114,18 @@ def geocode(upload: bytes) -> tuple[BatchResult, str, dict[int, dict]]:
     bar.empty()
     row = output_names(result.frame.columns, [ROW_KEY])[ROW_KEY]
     result.frame.insert(0, row, range(1, len(result.frame) + 1))
-    result.frame = with_age_columns(result.frame, result.sets, data.atlas(), key=row)
-    value = (result, row, mapping.footprint_geometries(data.atlas(), distinct_footprints(result.sets)))
+    result.frame = derived(result.frame, result.sets, row)
+    st.session_state.pop(GEOMETRIES, None)
+    value = (result, row)
     st.session_state[RESULT] = (digest, value)
     return value
+
+
+def settled(positions: list[int]) -> None:
+    """After a choice: the derived columns of the rows settled follow their new footprints."""
+    batch, row = st.session_state[RESULT][1]
+    part = derived(batch.frame.iloc[positions], [batch.sets[p] for p in positions], row)
+    batch.frame.loc[part.index, part.columns] = part
 
 
 current = shell.start()
@@ -136,7 +166,7 @@ if upload is None:
     st.stop()
 
 try:
-    batch, row_column, geometries = geocode(upload.getvalue())
+    batch, row_column = geocode(upload.getvalue())
 except SiteFileError as problem:
     st.error(f"Could not read {widgets.md(upload.name)}: {widgets.md(problem)}.", icon=":material/error:")
     st.stop()
@@ -161,18 +191,21 @@ shown = ["row", "site_name", "status", "method", "score", "footprint_level", "cc
 config = {"population": st.column_config.NumberColumn("population", format="localized"),
           "score": st.column_config.NumberColumn("score", format="%.0f")}
 config = {names.get(k, k): v for k, v in config.items()}
-for status, title, extra in (("matched", "Matched", []), ("ambiguous", "Ambiguous: pick from the candidates",
-                                                          ["candidates"]),
-                             ("unmatched", "Not matched", ["candidates"])):
+#: Rows not matched show why and what they could be first; columns empty for all of them are left out.
+UNSETTLED_SHOWN = ["row", "site_name", "note", "candidates", "status", "method", "score"]
+for status, title, columns_shown in (("matched", "Matched", shown), ("ambiguous", "Ambiguous", UNSETTLED_SHOWN),
+                                     ("unmatched", "Not matched", UNSETTLED_SHOWN)):
     part = result[batch.column("status") == status]
     if part.empty:
         continue
     st.subheader(f"{title} ({len(part)})")
-    columns = list(dict.fromkeys(names.get(c, c) for c in shown + extra if names.get(c, c) in part))
+    columns = [c for c in dict.fromkeys(names.get(c, c) for c in columns_shown) if c in part
+               and (status == "matched" or part[c].astype("string").fillna("").str.strip().ne("").any())]
     st.dataframe(part[columns], hide_index=True, width="stretch", column_config=config, key=f"geocode_{status}")
-if counts.get("ambiguous", 0) or counts.get("unmatched", 0):
-    st.caption("To settle a row, add an `areas` value (for example `ccg:12F`), a postcode, or a fuller name, "
-               "and upload the file again.")
+chosen = int((batch.column("method") == "chosen").sum())
+if chosen:
+    st.caption(f"{chosen:,} of the matched rows were chosen on this page (method \"chosen\"); their codes are "
+               "in `areas` in the downloads.")
 
 stem = PurePath(upload.name).stem or "sites"
 
@@ -191,9 +224,13 @@ def _xlsx() -> bytes:
                             title=f"NHS integration atlas: {upload.name} geocoded")
 
 
+def _csv() -> bytes:
+    """Built only when asked for: every row (choices in ``areas``), attribution and notes first."""
+    return export.to_safe_csv(result, [*ATTRIBUTION, *NOTES])
+
+
 left, middle, right = st.columns(3)
-left.download_button(f"Download all {len(result)} rows, geocoded (CSV)",
-                     export.to_safe_csv(result, [*ATTRIBUTION, *NOTES]),
+left.download_button(f"Download all {len(result)} rows, geocoded (CSV)", _csv,
                      file_name=export.export_name(f"geocoded {stem}", [], "csv"), mime="text/csv",
                      icon=":material/download:", key="geocode_csv", on_click="ignore")
 middle.download_button(f"Download all {len(result)} rows, geocoded (Excel)", _xlsx,
@@ -203,6 +240,8 @@ middle.download_button(f"Download all {len(result)} rows, geocoded (Excel)", _xl
 right.download_button(f"Download all {len(result)} rows with footprints (GeoJSON)", _geojson,
                       file_name=export.export_name(f"geocoded {stem}", [], "geojson"), mime="application/geo+json",
                       icon=":material/download:", key="geocode_geojson", on_click="ignore")
+
+shown_reading = settle.draw(geocoder(), batch, row_column, settled)
 
 st.subheader("Your list beside the programme")
 standard = pd.DataFrame({ROW_KEY: result[row_column], "site_name": result["site_name"],
@@ -218,6 +257,7 @@ for footprint in sets:
         rows_of[footprint] = rows_of.get(footprint, 0) + 1
 mapped = pd.DataFrame({ROW_KEY: result[row_column], "display_name": result["site_name"], "care_model": None,
                        "population": batch.column("population"), "nhs_regions": batch.column("nhs_regions")})
+geometries = geometries_of(distinct_footprints(sets))
 mapped = mapped[mapped[ROW_KEY].isin(list(geometries))]
 mapped["display_name"] = [  # one shape per distinct footprint, named for every row that has it
     f"{name} (and {rows_of[sets[position - 1]] - 1:,} more rows with this footprint)"
@@ -226,11 +266,19 @@ list_layer = atlas_map.footprint_overlay(mapped, geometries, key=ROW_KEY, name="
 shown_ids = [s for s in current.frame["site_id"] if s in data.site_geometries()]
 models = [m if isinstance(m, str) else mapping.OTHER_LABEL
           for m in current.frame.loc[current.frame["site_id"].isin(shown_ids), "care_model"]]
-state = atlas_map.map_state(shown_ids, models, {"nhs_region": data.outline_url("nhs_region")},
-                            extra_legend=atlas_map.legend_swatch("Your list", mapping.OTHER_COLOUR, dashed=True))
+legend = atlas_map.legend_swatch("Your list", mapping.OTHER_COLOUR, dashed=True)
+highlight = atlas_map.layer_group("Reading shown", None)
+if shown_reading is not None:
+    drawn = geometries_of({0: shown_reading.lsoas})
+    shown_frame = pd.DataFrame({ROW_KEY: [0], "display_name": [f"Reading shown: {shown_reading.candidate.label}"],
+                                "care_model": [None], "population": [shown_reading.residents], "nhs_regions": [""]})
+    highlight = atlas_map.footprint_overlay(shown_frame, drawn, key=ROW_KEY, name="Reading shown",
+                                            colour=HIGHLIGHT_COLOUR, class_name=atlas_map.HIGHLIGHT_CLASS)
+    legend += atlas_map.legend_swatch(f"Reading shown: {shown_reading.candidate.label}", HIGHLIGHT_COLOUR, heading="")
+state = atlas_map.map_state(shown_ids, models, {"nhs_region": data.outline_url("nhs_region")}, extra_legend=legend)
 st_folium(atlas_map.base_map(data.map_urls(), asset_base=widgets.asset_base()), key="geocode_map", height=600,
           use_container_width=True, returned_objects=[],
-          feature_group_to_add=[atlas_map.state_layer(state, widgets.asset_base()), list_layer])
+          feature_group_to_add=[atlas_map.state_layer(state, widgets.asset_base()), list_layer, highlight])
 st.dataframe(overlap, hide_index=True, width="stretch", key="geocode_overlap", column_config={
     "row": "Row", "site_name": "Your site", "status": "Geocoding", "site": "Programme site",
     "row_population": st.column_config.NumberColumn("Residents of your footprint", format="localized"),

@@ -339,6 +339,11 @@ class Gazetteer:
         return dict(out)
 
     @cached_property
+    def all_names(self) -> list[str]:
+        """Every name it knows, once: areas, organisations and towns (what a search looks through)."""
+        return sorted(set(self.areas) | set(self.orgs) | set(self.towns))
+
+    @cached_property
     def ccg_names(self) -> list[str]:
         """The keys that name a CCG of 2015 or 2013."""
         return [k for k, found in self.areas.items() if any(e.kind in ("ccg", "ccg13") for e in found)]
