@@ -15,17 +15,19 @@ from functools import lru_cache
 from geo.geocode.gazetteer import DISTRICT_UNIONS, Entry, Gazetteer
 from geo.geocode.match import Candidate
 
-#: Kinds written and read as themselves (``kind:code``).
+#: Kinds written and read as themselves (``kind:code``); a CCG within a district ("point") is written
+#: ``cell:12F/E08000015``.
 TYPED_KINDS = ("ccg", "ccg13", "lad", "utla", "county", "gor", "at13", "office", "practice", "trust", "point")
 #: Typed codes of one family: a unitary authority is both district and upper tier, and a 2013 CCG
 #: code may be a 2015 one too. A code of another family (``lad:12F``) is refused, not reinterpreted.
 CODE_FAMILY = {"ccg": "ccg", "ccg13": "ccg", "lad": "la", "utla": "la", "council": "la", "county": "grouping",
                "gor": "grouping", "at13": "grouping", "office": "grouping", "practice": "practice", "trust": "trust",
-               "point": "point"}
+               "point": "point", "cell": "point"}
 KIND_NAMES = {"ccg": "a CCG", "ccg13": "a 2013 CCG", "lad": "a district", "utla": "an upper-tier authority",
               "council": "a council formed after 2015", "county": "a county", "gor": "a government region",
               "at13": "an NHS England area team", "office": "an NHS England local office",
-              "practice": "a GP practice", "trust": "an NHS trust", "point": "a CCG within a district"}
+              "practice": "a GP practice", "trust": "an NHS trust", "point": "a CCG within a district",
+              "cell": "a CCG within a district"}
 #: Characters a label may not hold in the ``candidates`` column (they delimit its readings).
 _DELIMITERS = str.maketrans({"[": "(", "]": ")", "|": "/"})
 
@@ -46,9 +48,11 @@ def _distinct(gaz: Gazetteer, entries: list[Entry]) -> list[Entry]:
 
 
 def _codes_of(gaz: Gazetteer, entry: Entry) -> list[str]:
+    if entry.kind == "point":
+        return [f"cell:{entry.code.replace('|', '/')}"]
     if entry.kind in TYPED_KINDS:
         return [f"{entry.kind}:{entry.code}"]
-    return [f"{e.kind}:{e.code}" for e in entries_of(gaz, gaz.lsoas(entry), entry.kind in DISTRICT_UNIONS)]
+    return [c for e in entries_of(gaz, gaz.lsoas(entry), entry.kind in DISTRICT_UNIONS) for c in _codes_of(gaz, e)]
 
 
 def entries_of(gaz: Gazetteer, lsoas: frozenset[str], districts_first: bool = False) -> list[Entry]:
@@ -97,7 +101,9 @@ def read_codes(gaz: Gazetteer, text: str) -> ReadCodes:
         kind, colon, code = item.partition(":")
         kind, code = kind.strip().lower(), code.strip()
         typed = bool(colon) and kind in CODE_FAMILY
-        entry = gaz.entry(kind, code) if typed else None
+        entry = None
+        if typed:
+            entry = gaz.entry("point", code.replace("/", "|")) if kind == "cell" else gaz.entry(kind, code)
         if entry is None:
             entry = gaz.codes.get(code.upper() if typed else item.upper())
         if entry is not None and typed and CODE_FAMILY.get(entry.kind) != CODE_FAMILY[kind]:
