@@ -124,8 +124,9 @@ def geocode(upload: bytes) -> tuple[BatchResult, str]:
 def settled(positions: list[int]) -> None:
     """After a choice: the derived columns of the rows settled follow their new footprints."""
     batch, row = st.session_state[RESULT][1]
-    part = derived(batch.frame.iloc[positions], [batch.sets[p] for p in positions], row)
-    batch.frame.loc[part.index, part.columns] = part
+    part = derived(batch.frame.iloc[positions][[row]], [batch.sets[p] for p in positions], row).drop(columns=row)
+    for column in part.columns:
+        batch.frame.loc[part.index, column] = part[column]
 
 
 current = shell.start()
@@ -200,7 +201,7 @@ for status, title, columns_shown in (("matched", "Matched", shown), ("ambiguous"
         continue
     st.subheader(f"{title} ({len(part)})")
     columns = [c for c in dict.fromkeys(names.get(c, c) for c in columns_shown) if c in part
-               and (status == "matched" or part[c].astype("string").fillna("").str.strip().ne("").any())]
+               and (status == "matched" or any(str(v).strip() for v in part[c].dropna()))]
     st.dataframe(part[columns], hide_index=True, width="stretch", column_config=config, key=f"geocode_{status}")
 chosen = int((batch.column("method") == "chosen").sum())
 if chosen:

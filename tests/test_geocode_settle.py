@@ -77,3 +77,15 @@ def test_the_settled_list_downloaded_and_geocoded_again_gives_the_same_footprint
     again = geocode_in_chunks(geocoder, read_site_csv(to_safe_csv(batch.frame, ["attribution"])))
     assert list(again.column("status")) == ["matched"] * 3
     assert again.sets == batch.sets
+
+
+def test_every_kind_of_typed_code_reads_in_areas(small_atlas, geocoder):
+    county = frozenset(small_atlas.lsoas.index[small_atlas.lsoas["county_code"] == "E11000002"])  # Merseyside
+    assert county and geocoder.footprint(geocoder.resolve("", "", "county:E11000002")) == county
+    region = geocoder.resolve("", "", "gor:E12000001")  # used to stop the whole list with a KeyError
+    assert region.matched
+    cell = geocoder.resolve("", "", "cell:13T/E08000021")
+    assert cell.matched and geocoder.footprint(cell) == frozenset(
+        small_atlas.lsoas.index[(small_atlas.lsoas["ccg_ods"] == "13T") & (small_atlas.lsoas["lad_code"] == "E08000021")])
+    wrong = geocoder.resolve("", "", "county:12F")
+    assert wrong.status == "unmatched" and "write ccg:12F" in wrong.note
