@@ -84,8 +84,9 @@ def test_every_kind_of_typed_code_reads_in_areas(small_atlas, geocoder):
     assert county and geocoder.footprint(geocoder.resolve("", "", "county:E11000002")) == county
     region = geocoder.resolve("", "", "gor:E12000001")  # used to stop the whole list with a KeyError
     assert region.matched
+    table = small_atlas.lsoas
     cell = geocoder.resolve("", "", "cell:13T/E08000021")
     assert cell.matched and geocoder.footprint(cell) == frozenset(
-        small_atlas.lsoas.index[(small_atlas.lsoas["ccg_ods"] == "13T") & (small_atlas.lsoas["lad_code"] == "E08000021")])
+        table.index[(table["ccg_ods"] == "13T") & (table["lad_code"] == "E08000021")])
     wrong = geocoder.resolve("", "", "county:12F")
     assert wrong.status == "unmatched" and "write ccg:12F" in wrong.note
