@@ -153,9 +153,14 @@ with st.expander("How names are read, and what to do with an ambiguous row"):
         "Care in Wakefield\"); a brand no rule reads falls back to its `lead_organisation`.\n"
         "- **Towns:** a town from practice, trust and hospital addresses, as its district; with its county or "
         "region after a comma (\"Richmond, North Yorkshire\") to say which.\n"
-        "- **Ambiguous** means two readings, never a guess. The usual fixes: add **CCG** or **Council** "
-        "(\"Milton Keynes CCG\", \"Kent County Council\"); name the towns a county surrounds (\"Kent and "
-        "Medway\"); or give the areas outright in `areas` (`ccg:04F`, `lad:E06000042`).")
+        "- **Today's names:** councils by their official names (\"London Borough of Camden\", \"Bristol, City "
+        "of\"), councils formed since 2015 (\"Dorset Council\"), integrated care boards and sub-ICB locations "
+        "(\"NHS Cheshire and Merseyside ICB - 01V\").\n"
+        "- **Ambiguous** means two readings, never a guess. Settle it below: choose one of its readings, or "
+        "search for the right area, and the choice goes into the row's `areas`. In your file, the usual fixes "
+        "are: add **CCG** or **Council** (\"Milton Keynes CCG\", \"Kent County Council\"); name the towns a "
+        "county surrounds (\"Kent and Medway\"); or give the areas outright in `areas` (`ccg:04F`, "
+        "`lad:E06000042`).")
 st.caption(f"Limits: {MAX_BYTES // 1_000_000} MB, {MAX_ROWS:,} rows and {MAX_CELL_CHARS:,} characters per cell; "
            f"geocoding stops after {BUDGET_S} s (rows not reached are kept, marked unmatched); the server geocodes "
            "one list at a time, so a list may wait its turn.")

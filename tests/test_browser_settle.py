@@ -13,7 +13,16 @@ import subprocess
 import sys
 
 import pytest
-from test_browser import FOLIUM, browser, page, read_csv_export, screenshot, server, settle  # noqa: F401
+from test_browser import (  # noqa: F401 (fixtures)
+    FOLIUM,
+    browser,
+    download_csv,
+    page,
+    read_csv_export,
+    screenshot,
+    server,
+    settle,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -75,11 +84,8 @@ def test_a_list_is_settled_on_the_page_and_its_download_geocodes_the_same(page, 
     assert (metric(page, "Matched"), metric(page, "Ambiguous"), metric(page, "Unmatched")) == ("3", "0", "0")
     screenshot(page, "geocode-settled")
 
-    with page.expect_download() as caught:
-        page.get_by_role("button", name="geocoded (CSV)").click()
     downloaded = tmp_path / "settled.csv"
-    caught.value.save_as(downloaded)
-    _notes, records = read_csv_export(downloaded)
+    _notes, records = download_csv(page, "geocoded (CSV)", downloaded)
     assert [r["areas"] for r in records] == ["", mouse_codes, keyboard_codes]
     assert [r["method"] for r in records][1:] == ["chosen", "chosen"]
 
