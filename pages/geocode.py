@@ -31,8 +31,8 @@ ROW_KEY = "row"
 RESULT = "_geocode_result"
 #: Map geometry of footprints drawn this session (the list's, and readings shown while settling).
 GEOMETRIES = "_geocode_geometries"
-#: Footprints' geometries kept per session at most.
-GEOMETRY_LIMIT = 4096
+#: Geometries of readings shown while settling kept per session, besides the list's own.
+READINGS_KEPT = 16
 #: Seconds one uploaded list may take; rows not reached come back unmatched with a note.
 BUDGET_S = 60
 #: Lists geocoded at the same time on one server (each then has the budget to itself).
@@ -70,16 +70,19 @@ def derived(frame: pd.DataFrame, sets: list[frozenset[str]], row: str) -> pd.Dat
     return with_age_columns(frame, sets, data.atlas(), key=row)
 
 
-def geometries_of(footprints: dict[int, frozenset[str]]) -> dict[int, dict]:
-    """Map geometry of footprints, each drawn once per session (a choice reuses its highlight's)."""
-    known: dict[frozenset[str], dict] = st.session_state.setdefault(GEOMETRIES, {})
-    missing = {key: footprint for key, footprint in footprints.items() if footprint not in known}
-    if len(known) + len(missing) > GEOMETRY_LIMIT:
-        known.clear()
-        missing = dict(footprints)
+def geometries_of(footprints: dict[int, frozenset[str]], shown: bool = False) -> dict[int, dict]:
+    """Map geometry of footprints, each drawn once per session: the list's, kept with it, and the
+    readings ``shown`` while settling, the last few kept (a choice reuses its reading's)."""
+    lists, readings = st.session_state.setdefault(GEOMETRIES, ({}, {}))
+    missing = {key: footprint for key, footprint in footprints.items()
+               if footprint not in lists and footprint not in readings}
     drawn = mapping.footprint_geometries(data.atlas(), missing)
-    known.update({footprint: drawn[key] for key, footprint in missing.items() if key in drawn})
-    return {key: known[footprint] for key, footprint in footprints.items() if footprint in known}
+    kept = readings if shown else lists
+    kept.update({footprint: drawn[key] for key, footprint in missing.items() if key in drawn})
+    while len(readings) > READINGS_KEPT:
+        readings.pop(next(iter(readings)))
+    return {key: lists.get(footprint) or readings[footprint] for key, footprint in footprints.items()
+            if footprint in lists or footprint in readings}
 
 
 def geocode(upload: bytes) -> tuple[BatchResult, str]:
@@ -275,7 +278,7 @@ models = [m if isinstance(m, str) else mapping.OTHER_LABEL
 legend = atlas_map.legend_swatch("Your list", mapping.OTHER_COLOUR, dashed=True)
 highlight = atlas_map.layer_group("Reading shown", None)
 if shown_reading is not None:
-    drawn = geometries_of({0: shown_reading.lsoas})
+    drawn = geometries_of({0: shown_reading.lsoas}, shown=True)
     shown_frame = pd.DataFrame({ROW_KEY: [0], "display_name": [f"Reading shown: {shown_reading.candidate.label}"],
                                 "care_model": [None], "population": [shown_reading.residents], "nhs_regions": [""]})
     highlight = atlas_map.footprint_overlay(shown_frame, drawn, key=ROW_KEY, name="Reading shown",

@@ -20,15 +20,33 @@ from ui.widgets import md
 ROW = "settle_row"
 DONE = "settle_done"
 USE = "settle_use"
+#: Names offered in the list of rows to settle at once (each name once, in list order); the rest
+#: come up as these are settled.
+ROW_LIMIT = 200
 
 Settled = Callable[[list[int]], None]
 
 
-def row_label(batch: BatchResult, row_column: str, position: int) -> str:
-    """How a row is named in the list of rows to settle (plain text: a select box shows no markdown)."""
-    name = " ".join(str(batch.frame["site_name"].iloc[position]).split())
-    name = name if len(name) <= 80 else name[:79] + "\u2026"
-    return f"Row {batch.frame[row_column].iloc[position]}: {name} ({batch.column('status').iloc[position]})"
+def row_labels(batch: BatchResult, row_column: str, positions: list[int]) -> dict[int, str]:
+    """How rows are named in the list of rows to settle (plain text: a select box shows no markdown)."""
+    names, rows, statuses = (batch.frame[row_column], batch.frame["site_name"], batch.column("status"))
+    out = {}
+    for position in positions:
+        name = " ".join(str(rows.iloc[position]).split())
+        name = name if len(name) <= 80 else name[:79] + "\u2026"
+        out[position] = f"Row {names.iloc[position]}: {name} ({statuses.iloc[position]})"
+    return out
+
+
+def first_of_each_name(batch: BatchResult, positions: list[int], limit: int = ROW_LIMIT) -> list[int]:
+    """The first of the rows with each site name, at most ``limit``."""
+    names = batch.frame["site_name"].astype(str).str.strip()
+    seen: dict[str, int] = {}
+    for position in positions:
+        seen.setdefault(names.iloc[position], position)
+        if len(seen) >= limit:
+            break
+    return list(seen.values())
 
 
 def _caption(reading: settle.Reading) -> str:
@@ -75,9 +93,13 @@ def draw(geocoder: Geocoder, batch: BatchResult, row_column: str, settled: Settl
                "knows. The reading you choose is drawn bold on the map below; **Use this reading** makes the row "
                "matched and writes its codes to the row's `areas`, so the downloaded file geocodes the same again "
                "(here or with `python -m geo geocode`).")
-    if st.session_state.get(ROW) not in todo:
-        st.session_state[ROW] = todo[0]
-    position = st.selectbox("Row to settle", todo, format_func=lambda p: row_label(batch, row_column, p), key=ROW)
+    offered_rows = first_of_each_name(batch, todo)
+    if st.session_state.get(ROW) not in offered_rows:
+        st.session_state[ROW] = offered_rows[0]
+    labels = row_labels(batch, row_column, offered_rows)
+    position = st.selectbox("Row to settle (the first of each name)", offered_rows, format_func=labels.get, key=ROW,
+                            help=None if len(offered_rows) < ROW_LIMIT else
+                            f"The first {ROW_LIMIT} names are listed; the others follow as these are settled.")
     st.caption(md(f"Why: {batch.column('note').iloc[position]}"))
     query = st.text_input("Search every area, organisation and town", key=f"settle_search_{position}",
                           placeholder="for example Bradford Districts, or a practice's name")
