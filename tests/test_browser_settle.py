@@ -22,6 +22,7 @@ from test_browser import (  # noqa: F401 (fixtures)
     screenshot,
     server,
     settle,
+    wait_for_count,
 )
 
 pytestmark = pytest.mark.browser
@@ -64,7 +65,9 @@ def test_a_list_is_settled_on_the_page_and_its_download_geocodes_the_same(page, 
     assert (metric(page, "Matched"), metric(page, "Ambiguous")) == ("2", "0")
 
     # Row 3 by keyboard alone: it has no reading, so search; Tab to the readings, an arrow to pick, Enter.
-    page.get_by_label("Search every area, organisation and town").focus()
+    search = page.get_by_label("Search every area, organisation and town")
+    wait_for_count(search, 1)  # the first row's controls are gone
+    search.focus()
     page.keyboard.type("Wakefield")
     page.keyboard.press("Enter")
     radios.first.wait_for()
