@@ -7,10 +7,8 @@ practice, trust and hospital addresses, grouped into neighbouring districts).
 
 from __future__ import annotations
 
-import csv
 import re
 from collections import defaultdict
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
@@ -19,34 +17,24 @@ import pandas as pd
 from geo.atlas import Atlas
 from geo.config import PROJECT_ROOT
 from geo.geocode import neighbours
-from geo.geocode.normalise import fold, normalise
+from geo.geocode.entry import DISTRICT_UNIONS, TARGET_KINDS, Entry
+from geo.geocode.normalise import normalise
+from geo.geocode.tables import read_aliases, read_council_changes
 
 ALIASES_CSV = PROJECT_ROOT / "data" / "aliases.csv"
 COUNCIL_CHANGES_CSV = PROJECT_ROOT / "data" / "council_changes.csv"
 HOSPITAL_EXCLUSIONS_CSV = PROJECT_ROOT / "data" / "hospital_exclusions.csv"
-TARGET_KINDS = ("ccg", "ccg13", "lad", "utla", "county", "gor", "at13", "office", "practice", "trust", "ccgsof",
-                "ccgsin")
 #: Official groupings of areas, by kind: (code column, name column) in the LSOA table. Counties
 #: (shire, metropolitan, Inner and Outer London), government regions, NHS England's 2013 area
 #: teams and 2015 local offices.
 GROUPINGS = {"county": ("county_code", "county_name"), "gor": ("gor_code", "gor_name"),
              "at13": ("at13_code", "at13_name"), "office": ("nhs_local_office_ods", "nhs_local_office_name")}
 
-
-#: Kinds whose code is the ';'-separated districts they are made of: a town's, a council's formed
-#: after 2015, a county's abolished before it.
-DISTRICT_UNIONS = ("town", "council", "formercounty")
 GROUPING_LABELS = {"county": "county", "gor": "government region", "at13": "NHS England area team, 2013",
                    "office": "NHS England local office, 2015"}
 
-
-@dataclass(frozen=True)
-class Entry:
-    """One thing a name can mean: a kind, a code and a readable label."""
-
-    kind: str  # ccg | ccg13 | lad | utla | county | gor | at13 | office | practice | trust | town | ...
-    code: str
-    label: str
+#: Kinds of entry, re-exported: every geocoder module reads them from here.
+__all__ = ["DISTRICT_UNIONS", "TARGET_KINDS", "Entry", "Gazetteer", "without_excluded_hospitals"]
 
 
 class Gazetteer:
@@ -70,7 +58,7 @@ class Gazetteer:
         self.codes: dict[str, Entry] = {}
         self._add_areas()
         self.official_councils = self._add_council_changes(COUNCIL_CHANGES_CSV)
-        self.aliases = self._read_aliases(aliases_csv)
+        self.aliases = read_aliases(aliases_csv)
         self.orgs: dict[str, list[Entry]] = defaultdict(list)
         self._org_rows: dict[str, pd.Series] = {}
         self._add_register()
@@ -109,33 +97,16 @@ class Gazetteer:
                 self.codes.setdefault(row.CCG13CDH.upper(), entry)
 
     def _add_council_changes(self, path: Path) -> dict[str, Entry]:
-        """Councils formed after 2015 and counties abolished before it, each the union of its 2015
-        districts (``data/council_changes.csv``, each with its Order); returns their official names."""
+        """Councils formed after 2015 and counties abolished before it (see :mod:`geo.geocode.tables`);
+        returns their official names."""
         official: dict[str, Entry] = {}
-        for row in pd.read_csv(path, dtype=str, keep_default_na=False).itertuples(index=False):
-            entry = Entry(row.kind, row.made_of, f"{row.name} ({row.change})")
-            names = [row.name, *row.official_names.split(";")]
-            for key in dict.fromkeys(normalise(name) for name in names):
+        for entry, keys, names, code in read_council_changes(path):
+            for key in keys:
                 self.areas[key].append(entry)
-            official |= {fold(name): entry for name in row.official_names.split(";")}
-            if row.code:
-                self.codes.setdefault(row.code, entry)
+            official |= names
+            if code:
+                self.codes.setdefault(code, entry)
         return official
-
-    def _read_aliases(self, path: Path) -> dict[str, tuple[list[Entry], str]]:
-        out: dict[str, tuple[list[Entry], str]] = {}
-        with open(path, newline="", encoding="utf-8") as handle:
-            for line, row in enumerate(csv.DictReader(handle), start=2):
-                if None in row or None in row.values():
-                    raise ValueError(f"{path}, line {line}: expected 4 fields (quote values that contain commas)")
-                entries = []
-                for target in row["targets"].split(";"):
-                    kind, _, code = target.strip().partition(":")
-                    if kind not in TARGET_KINDS:
-                        raise ValueError(f"{path}: alias {row['alias']!r} has target {target!r} of unknown kind")
-                    entries.append(Entry(kind, code, ""))
-                out[normalise(row["alias"])] = (entries, row["reasoning"])
-        return out
 
     def _add_register(self) -> None:
         register = self.atlas.register
