@@ -16,6 +16,7 @@ from rapidfuzz import fuzz, process
 from geo.geocode.codes import candidate, candidates, entries_of
 from geo.geocode.gazetteer import Entry
 from geo.geocode.match import AMBIGUOUS, MATCHED, Match
+from geo.geocode.normalise import normalise, strip_generic
 from geo.geocode.reader import Reader
 from geo.geocode.wording import same_words
 
@@ -139,12 +140,12 @@ def _place(match: Match) -> str:
     return match.entries[0].label.removeprefix("CCGs of ")
 
 
-def nearly_a_ccg(reader: Reader, key: str, match: Match | None) -> Match | None:
+def nearly_a_ccg(reader: Reader, text: str, match: Match | None) -> Match | None:
     """A whole name read as a place's CCGs that is nearly the name of one CCG of 2015 ("Bradford District
     CCG": NHS Bradford Districts CCG, one of Bradford's three) is ambiguous between the two."""
     if match is None or not match.matched or not all(e.kind == "ccgsin" for e in match.entries):
         return match
-    gaz = reader.gaz
+    gaz, key = reader.gaz, strip_generic(normalise(text))
     near = process.extractOne(key, gaz.ccg_names, scorer=fuzz.ratio, score_cutoff=NEAR_NAME)
     if not near or not same_words(key, near[0]):
         return match

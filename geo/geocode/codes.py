@@ -68,13 +68,14 @@ def entries_of(gaz: Gazetteer, lsoas: frozenset[str], districts_first: bool = Fa
 def candidate(gaz: Gazetteer, entries: list[Entry], score: float, label: str = "") -> Candidate:
     """One reading as a candidate: its codes, its label (the register's or ONS's spelling) and score."""
     codes, own = _reading(gaz, tuple(entries))
-    return Candidate(codes, (label or own).translate(_DELIMITERS), float(round(score)))
+    return Candidate(codes, label.translate(_DELIMITERS) if label else own, float(round(score)))
 
 
 @lru_cache(maxsize=16384)
 def _reading(gaz: Gazetteer, entries: tuple[Entry, ...]) -> tuple[str, str]:
     """The codes and label of a reading (entries come from the gazetteer, so this keeps no user's text)."""
-    return typed_codes(gaz, entries), " + ".join(dict.fromkeys(gaz.label(e) for e in _distinct(gaz, list(entries))))
+    label = " + ".join(dict.fromkeys(gaz.label(e) for e in _distinct(gaz, list(entries))))
+    return typed_codes(gaz, entries), label.translate(_DELIMITERS)
 
 
 def candidates(gaz: Gazetteer, readings: Iterable[list[Entry]], score: float) -> list[Candidate]:

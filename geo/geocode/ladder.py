@@ -25,7 +25,7 @@ from geo.geocode.choose import nearly_a_ccg, shared_ccgs
 from geo.geocode.footprint import OUTPUT_COLUMNS, Footprints
 from geo.geocode.gazetteer import Gazetteer
 from geo.geocode.match import Match, blank
-from geo.geocode.normalise import normalise, strip_generic
+from geo.geocode.normalise import normalise
 from geo.geocode.reader import Reader
 
 Step = Callable[[Reader, str], "Match | None"]
@@ -72,8 +72,7 @@ class Geocoder:
 
     def read_name(self, text: str) -> Match | None:
         """Every step that reads a name without guessing; ``None`` when none does."""
-        found = nearly_a_ccg(self, strip_generic(normalise(text)), _first(self, NAME, text))
-        return shared_ccgs(self, found)
+        return shared_ccgs(self, nearly_a_ccg(self, text, _first(self, NAME, text)))
 
     def _resolve(self, site_name: str, lead: str = "", areas: str = "", postcode: str = "",
                  lat: str = "", lon: str = "") -> Match:
