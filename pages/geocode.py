@@ -10,6 +10,7 @@ from streamlit_folium import st_folium
 
 from geo.geocode.batch import CLASH_PREFIX, BatchResult, clash_notice, geocode_in_chunks, output_names
 from geo.geocode.ladder import Geocoder
+from geo.geocode.settle import Reading
 from geo.geocode.site_csv import MAX_BYTES, MAX_CELL_CHARS, MAX_ROWS, SiteFileError, read_site_csv
 from geo.present import atlas_map, export, workbook
 from geo.present import folium_map as mapping
@@ -63,6 +64,16 @@ def distinct_footprints(sets: list[frozenset[str]]) -> dict[int, frozenset[str]]
         if footprint:
             first.setdefault(footprint, position)
     return {position: footprint for footprint, position in first.items()}
+
+
+def shown_geometry(reading: Reading) -> dict[int, dict]:
+    """The map geometry of a reading being chosen: its areas' display shapes where it is made of whole
+    CCGs, districts or upper tiers (no work), else its footprint dissolved; kept for its choice."""
+    _lists, readings = st.session_state.setdefault(GEOMETRIES, ({}, {}))
+    fast = mapping.codes_geometry(data.area_geometries(), reading.candidate.codes)
+    if fast is not None:
+        readings[reading.lsoas] = fast
+    return geometries_of({0: reading.lsoas}, shown=True)
 
 
 def derived(frame: pd.DataFrame, sets: list[frozenset[str]], row: str) -> pd.DataFrame:
@@ -278,7 +289,7 @@ models = [m if isinstance(m, str) else mapping.OTHER_LABEL
 legend = atlas_map.legend_swatch("Your list", mapping.OTHER_COLOUR, dashed=True)
 highlight = atlas_map.layer_group("Reading shown", None)
 if shown_reading is not None:
-    drawn = geometries_of({0: shown_reading.lsoas}, shown=True)
+    drawn = shown_geometry(shown_reading)
     shown_frame = pd.DataFrame({ROW_KEY: [0], "display_name": [f"Reading shown: {shown_reading.candidate.label}"],
                                 "care_model": [None], "population": [shown_reading.residents], "nhs_regions": [""]})
     highlight = atlas_map.footprint_overlay(shown_frame, drawn, key=ROW_KEY, name="Reading shown",
