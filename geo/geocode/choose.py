@@ -176,7 +176,8 @@ def shared_ccgs(reader: Reader, match: Match | None) -> Match | None:
         return match
     rest = reading - frozenset().union(*(gaz.lsoas(Entry("ccg", c, "")) for c in shared))
     labels = ", ".join(gaz.label(Entry("ccg", c, "")) for c in shared)
-    without = [candidate(gaz, entries_of(gaz, rest), match.score, f"{match.candidates[0].label} without {labels}")]
-    return Match(AMBIGUOUS, match.method, match.score, [], match.candidates + (without if rest else []),
+    without = [candidate(gaz, entries_of(gaz, rest), match.score, f"{match.candidates[0].label} without {labels}")
+               for _ in [rest] if rest]
+    return Match(AMBIGUOUS, match.method, match.score, [], match.candidates + without,
                  f"{labels} has a third or more of its residents outside the places named, and NHS lists put it "
                  "with either neighbour: choose the reading with it or without")

@@ -91,11 +91,11 @@ def _ccg_readings(reader: Reader, entries: list[Entry], folded: str) -> list[Ent
     """A council area or grouping with no CCG of its name has an NHS reading too: the CCGs with
     most of their residents in it. "NHS Devon CCG" is that reading (Plymouth and Torbay in); a
     bare "Devon" whose two readings differ is ambiguous; "Devon County Council" is the council."""
-    if any(e.kind in ("ccg", "ccg13") for e in entries) or not any(e.kind in COUNCIL_KINDS for e in entries):
+    places = COUNCIL_KINDS + ("council", "formercounty")  # councils formed since, or abolished before, too
+    if any(e.kind in ("ccg", "ccg13") for e in entries) or not any(e.kind in places for e in entries):
         return entries
     gaz = reader.gaz
-    if any(w in folded for w in CCG_WORDS):  # councils formed since, or abolished before, have CCGs too
-        places = COUNCIL_KINDS + ("council", "formercounty")
+    if any(w in folded for w in CCG_WORDS):
         return [gaz.ccg_reading(e, containing=True) if e.kind in places else e for e in entries]
     if any(w in folded for w in COUNCIL_WORDS):
         return entries
