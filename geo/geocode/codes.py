@@ -42,6 +42,8 @@ def typed_codes(gaz: Gazetteer, entries: Iterable[Entry]) -> str:
 
 def _distinct(gaz: Gazetteer, entries: list[Entry]) -> list[Entry]:
     """One entry for each distinct area (Wirral CCG and Wirral district are one), the plainest kind."""
+    if len(entries) == 1:
+        return entries
     groups = gaz.readings(entries) or [[e] for e in entries]
     return [min(group, key=lambda e: TYPED_KINDS.index(e.kind) if e.kind in TYPED_KINDS else len(TYPED_KINDS))
             for group in groups]
