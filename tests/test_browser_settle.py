@@ -89,16 +89,16 @@ def test_a_list_is_settled_on_the_page_and_its_download_geocodes_the_same(page, 
 
     downloaded = tmp_path / "settled.csv"
     _notes, records = download_csv(page, "geocoded (CSV)", downloaded)
-    assert [r["areas"] for r in records] == ["", mouse_codes, keyboard_codes]
-    assert [r["method"] for r in records][1:] == ["chosen", "chosen"]
+    assert [r["areas"] for r in records] == ["", mouse_codes, keyboard_codes]  # your column, added for the choices
+    assert [r["Geocoding method"] for r in records][1:] == ["chosen", "chosen"]
 
     again = tmp_path / "again.csv"
     env = os.environ | {"ATLAS_CACHE_DIR": str(cache_dir)}
     subprocess.run([sys.executable, "-m", "geo", "geocode", str(downloaded), "-o", str(again)], check=True,
                    env=env, capture_output=True, text=True)
     _notes, regeocoded = read_csv_export(again)
-    assert [r["geocoded_status"] for r in regeocoded] == ["matched"] * len(ROWS)
+    assert [r["status"] for r in regeocoded] == ["matched"] * len(ROWS)  # the command line's machine names
     for before, after in zip(records, regeocoded, strict=True):
-        assert (after["geocoded_ccg_codes"], after["geocoded_lad_codes"], after["geocoded_population"]) == (
-            before["ccg_codes"], before["lad_codes"], before["population"])
-    assert regeocoded[1]["geocoded_ccg_codes"] == "02R"  # the one CCG chosen, not Bradford's three
+        assert (after["ccg_codes"], after["lad_codes"], after["population"]) == (
+            before["CCG codes"], before["District codes"], before["Population covered"])
+    assert regeocoded[1]["ccg_codes"] == "02R"  # the one CCG chosen, not Bradford's three

@@ -5,7 +5,8 @@ than 512 KiB (``CLIENT_STATE_QUERY_STRING_MAX_FIELDS`` and ``..._MAX_LENGTH`` in
 ``streamlit.runtime.state.query_params``, 1.67): every filter in it is lost and the script
 sees no parameters at all. Only the browser still knows the address, so a small component
 (``st.iframe`` with inline HTML; same-origin, no request leaves the page) reads it there
-and, only for such a link, shows a one-line notice. It is text (``textContent``), never HTML.
+and, only for such a link, shows a one-line notice. It is text (``textContent``), never HTML. The
+frame takes no Tab stop (keyboard users would land on an invisible element); a notice is an alert.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ _HTML = """<div id="notice" role="alert" style="display:none;font:14px/1.5 'Sour
 background:rgba(255,227,18,0.1);color:rgb(146,108,5);padding:10px 14px;border-radius:8px"></div>
 <script>
 (function () {{
+  var frame = window.frameElement;
+  if (frame) frame.tabIndex = -1;  // an empty check must not take a Tab stop; a notice is read as an alert
   var query = "";
   try {{ query = window.parent.location.search.replace(/^\\?/, ""); }} catch (e) {{ return; }}
   var fields = query ? query.split("&").length : 0;
@@ -30,7 +33,6 @@ background:rgba(255,227,18,0.1);color:rgb(146,108,5);padding:10px 14px;border-ra
   var box = document.getElementById("notice");
   box.textContent = {message}.replace("{{n}}", fields.toLocaleString("en-GB"));
   box.style.display = "block";
-  var frame = window.frameElement;
   if (frame) {{  // grow the frame and its (zero-height) element container to fit the notice
     frame.style.height = (box.offsetHeight + 4) + "px";
     if (frame.parentElement) frame.parentElement.style.height = "auto";

@@ -88,7 +88,7 @@ def draw(geocoder: Geocoder, batch: BatchResult, row_column: str, settled: Settl
     todo = settle.unsettled(batch)
     if not todo:
         return None
-    st.subheader(f"Settle the rows not matched ({len(todo)})")
+    st.header(f"Settle the rows not matched ({len(todo)})")
     st.caption("Pick a row, then one of its readings, or search every area, organisation and town the geocoder "
                "knows. The reading you choose is drawn bold on the map below; **Use this reading** makes the row "
                "matched and writes its codes to the row's `areas`, so the downloaded file geocodes the same again "
