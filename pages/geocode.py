@@ -236,26 +236,33 @@ if chosen:
 stem = PurePath(upload.name).stem or "sites"
 st.header("Download your list, geocoded")
 full = st.toggle("Full detail: add the geocoder's working columns (candidates)", key="geocode_full_detail")
-readers = reader_list(result, atlas_names, full=full)
+
+
+def _readers() -> pd.DataFrame:
+    """The list as downloaded (built only when a download is asked for, not on every rerun)."""
+    return reader_list(result, atlas_names, full=full)
+
+
 NOTES = [EXACT_POPULATION_NOTE, AGE_BASIS, CARE_HOME_NOTE]
 
 
 def _geojson() -> str:
     """Built only when asked for: every row, with its footprint (or none) as geometry."""
-    about = {"name": f"{upload.name} geocoded by the NHS integration atlas", "notes": NOTES,
-             "columns": data_dictionary(readers.columns).to_dict(orient="records")}
+    about = {"name": f"{upload.name} geocoded by the NHS integration atlas", "notes": NOTES}
+    readers = _readers()
+    about["columns"] = data_dictionary(readers.columns).to_dict(orient="records")
     return export.to_geojson_export(readers, sets, data.atlas(), ATTRIBUTION, about=about)
 
 
 def _xlsx() -> bytes:
     """Built only when asked for: every row, a data dictionary, then a sheet of sources and attribution."""
-    return workbook.to_xlsx(readers, ATTRIBUTION, sheet="Geocoded list", notes=NOTES,
+    return workbook.to_xlsx(_readers(), ATTRIBUTION, sheet="Geocoded list", notes=NOTES,
                             title=f"NHS integration atlas: {upload.name} geocoded")
 
 
 def _csv() -> bytes:
     """Built only when asked for: every row, your columns (choices in ``areas``) then the atlas's."""
-    return export.to_safe_csv(readers)
+    return export.to_safe_csv(_readers())
 
 
 left, middle, right = st.columns(3)
