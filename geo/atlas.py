@@ -103,8 +103,12 @@ class Atlas:
 
     def population(self, lsoa_codes: Iterable[str]) -> int:
         """Residents of a set of LSOAs, each LSOA counted once."""
-        unique = pd.unique(np.asarray(list(lsoa_codes), dtype=object))
-        return int(self.lsoas.loc[unique, "population"].sum())
+        residents = self._residents
+        return sum(residents[code] for code in set(lsoa_codes))
+
+    @cached_property
+    def _residents(self) -> dict[str, int]:
+        return dict(zip(self.lsoas.index, self.lsoas["population"].astype(int).tolist()))
 
     def footprint_polygon(self, lsoa_codes: Iterable[str]) -> shapely.Geometry:
         """The dissolve of a set of LSOAs (British National Grid)."""

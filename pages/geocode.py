@@ -2,6 +2,7 @@
 
 import hashlib
 import threading
+from collections.abc import Callable
 from pathlib import PurePath
 
 import pandas as pd
@@ -10,18 +11,20 @@ from streamlit_folium import st_folium
 
 from geo.geocode.batch import BatchResult, geocode_in_chunks, output_names
 from geo.geocode.ladder import Geocoder
+from geo.geocode.settle import Reading
 from geo.geocode.site_csv import MAX_BYTES, MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS, SiteFileError, read_site_csv
 from geo.present import atlas_map, export, list_footprints, workbook
+from geo.present import folium_map as mapping
 from geo.present.age import CARE_HOME_NOTE
 from geo.present.columns import CLASH_SUFFIX, data_dictionary, reader_frame, reader_list
 from geo.present.coverage import union_population
 from geo.present.list_footprints import distinct_footprints
 from geo.present.overlap import list_overlap, rows_inside
-from geo.present.palette import OTHER_COLOUR, OTHER_LABEL
+from geo.present.palette import HIGHLIGHT_COLOUR, OTHER_COLOUR, OTHER_LABEL
 from geo.present.residents import PROFILE_COLUMNS, with_profiles
 from geo.present.wording import EXACT_POPULATION_NOTE, ROUNDED_POPULATION_NOTE, people, percent
 from geo.sources import AGE_BASIS, ATTRIBUTION, DEPRIVATION_BASIS
-from ui import data, shell, tables, widgets
+from ui import data, settle, shell, tables, widgets
 
 TEMPLATE = (
     "site_name,lead_organisation,areas,postcode\r\n"
@@ -32,6 +35,10 @@ TEMPLATE = (
 )
 ROW_KEY = "row"
 RESULT = "_geocode_result"
+#: Map geometry of footprints drawn this session (the list's, and readings shown while settling).
+GEOMETRIES = "_geocode_geometries"
+#: Geometries of readings shown while settling kept per session, besides the list's own.
+READINGS_KEPT = 16
 #: Seconds one uploaded list may take; rows not reached come back unmatched with a note.
 BUDGET_S = 60
 #: Lists geocoded at the same time on one server (each then has the budget to itself).
@@ -51,7 +58,51 @@ def geocode_slots() -> threading.BoundedSemaphore:
     return threading.BoundedSemaphore(SLOTS)
 
 
-def geocode(upload: bytes) -> tuple[BatchResult, str, dict[int, dict]]:
+def shown_geometry(reading: Reading) -> dict[int, dict]:
+    """The map geometry of a reading being chosen: its areas' display shapes where it is made of whole
+    CCGs, districts or upper tiers (no work), else its footprint dissolved; kept for its choice."""
+    _lists, readings = st.session_state.setdefault(GEOMETRIES, ({}, {}))
+    fast = mapping.codes_geometry(data.area_geometries(), reading.candidate.codes)
+    if fast is not None:
+        readings[reading.lsoas] = fast
+    return geometries_of({0: reading.lsoas}, shown=True)
+
+
+def derived(frame: pd.DataFrame, sets: list[frozenset[str]], row: str) -> pd.DataFrame:
+    """The columns worked out from each row's footprint once geocoded (residents by age and deprivation)."""
+    return with_profiles(frame, sets, data.atlas(), key=row)
+
+
+def geometries_of(footprints: dict[int, frozenset[str]], shown: bool = False,
+                  progress: Callable[[], None] | None = None) -> dict[int, dict]:
+    """Map geometry of footprints, each drawn once per session: the list's, kept with it, and the
+    readings ``shown`` while settling, the last few kept (a choice reuses its reading's)."""
+    lists, readings = st.session_state.setdefault(GEOMETRIES, ({}, {}))
+    missing = {key: footprint for key, footprint in footprints.items()
+               if footprint not in lists and footprint not in readings}
+    drawn = mapping.footprint_geometries(data.atlas(), missing, progress=progress)
+    kept = readings if shown else lists
+    kept.update({footprint: drawn[key] for key, footprint in missing.items() if key in drawn})
+    while len(readings) > READINGS_KEPT:
+        readings.pop(next(iter(readings)))
+    return {key: lists.get(footprint) or readings[footprint] for key, footprint in footprints.items()
+            if footprint in lists or footprint in readings}
+
+
+def list_geometries(sets: list[frozenset[str]]) -> dict[int, dict]:
+    """The map's shapes of the list's drawn footprints (bounded: see ``list_footprints.drawable``), under a
+    progress bar whose updates are where a closed tab stops the work."""
+    drawn = list_footprints.drawable(distinct_footprints(sets))[0]
+    lists, _readings = st.session_state.setdefault(GEOMETRIES, ({}, {}))
+    if all(footprint in lists for footprint in drawn.values()):
+        return geometries_of(drawn)
+    bar = st.progress(1.0, text="Drawing the list's footprints...")
+    shapes = geometries_of(drawn, progress=lambda: bar.progress(1.0))
+    bar.empty()
+    return shapes
+
+
+def geocode(upload: bytes) -> tuple[BatchResult, str]:
     """Read and geocode an uploaded file, in chunks under a progress bar and a time budget.
 
     Raises SiteFileError with what to fix. The result lives in this session only (no server-wide
@@ -80,15 +131,22 @@ def geocode(upload: bytes) -> tuple[BatchResult, str, dict[int, dict]]:
     finally:
         geocoder().forget()  # its names are this list's: do not keep them server-wide
         slots.release()
+    bar.empty()
     row = output_names(result.frame.columns, [ROW_KEY])[ROW_KEY]
     result.frame.insert(0, row, range(1, len(result.frame) + 1))
-    result.frame = with_profiles(result.frame, result.sets, data.atlas(), key=row)
-    bar.progress(1.0, text="Drawing the list's footprints...")  # each update is also where a closed tab stops
-    geometries = list_footprints.list_geometries(data.atlas(), result.sets, progress=lambda: bar.progress(1.0))
-    bar.empty()
-    value = (result, row, geometries)
+    result.frame = derived(result.frame, result.sets, row)
+    st.session_state.pop(GEOMETRIES, None)
+    value = (result, row)
     st.session_state[RESULT] = (digest, value)
     return value
+
+
+def settled(positions: list[int]) -> None:
+    """After a choice: the derived columns of the rows settled follow their new footprints."""
+    batch, row = st.session_state[RESULT][1]
+    part = derived(batch.frame.iloc[positions][[row]], [batch.sets[p] for p in positions], row).drop(columns=row)
+    for column in part.columns:
+        batch.frame.loc[part.index, column] = part[column]
 
 
 current = shell.start()
@@ -116,9 +174,14 @@ with st.expander("How names are read, and what to do with an ambiguous row"):
         "Care in Wakefield\"); a brand no rule reads falls back to its `lead_organisation`.\n"
         "- **Towns:** a town from practice, trust and hospital addresses, as its district; with its county or "
         "region after a comma (\"Richmond, North Yorkshire\") to say which.\n"
-        "- **Ambiguous** means two readings, never a guess. The usual fixes: add **CCG** or **Council** "
-        "(\"Milton Keynes CCG\", \"Kent County Council\"); name the towns a county surrounds (\"Kent and "
-        "Medway\"); or give the areas outright in `areas` (`ccg:04F`, `lad:E06000042`).")
+        "- **Today's names:** councils by their official names (\"London Borough of Camden\", \"Bristol, City "
+        "of\"), councils formed since 2015 (\"Dorset Council\"), integrated care boards and sub-ICB locations "
+        "(\"NHS Cheshire and Merseyside ICB - 01V\").\n"
+        "- **Ambiguous** means two readings, never a guess. Settle it below: choose one of its readings, or "
+        "search for the right area, and the choice goes into the row's `areas`. In your file, the usual fixes "
+        "are: add **CCG** or **Council** (\"Milton Keynes CCG\", \"Kent County Council\"); name the towns a "
+        "county surrounds (\"Kent and Medway\"); or give the areas outright in `areas` (`ccg:04F`, "
+        "`lad:E06000042`).")
 st.caption(f"Limits: {MAX_BYTES // 1_000_000} MB, {MAX_ROWS:,} rows, {MAX_COLUMNS:,} columns and {MAX_CELL_CHARS:,} "
            "characters per cell; "
            f"geocoding stops after {BUDGET_S} s (rows not reached are kept, marked unmatched); the server geocodes "
@@ -131,7 +194,7 @@ if upload is None:
     st.stop()
 
 try:
-    batch, row_column, geometries = geocode(upload.getvalue())
+    batch, row_column = geocode(upload.getvalue())
 except SiteFileError as problem:
     st.error(f"Could not read {widgets.md(upload.name)}: {widgets.md(problem)}.", icon=":material/error:")
     st.stop()
@@ -157,24 +220,34 @@ st.caption(f"People covered by the matched footprints together (each person once
 atlas_names = names | {c: c for c in PROFILE_COLUMNS}
 SHOWN = ["row", "status", "method", "score", "footprint_level", "ccg_names", "lad_names", "nhs_regions", "population",
          "note"]
-for status, title, extra in (("matched", "Matched", []), ("ambiguous", "Ambiguous: pick from the candidates",
-                                                          ["candidates"]),
-                             ("unmatched", "Not matched", ["candidates"])):
+#: Rows not matched show why and what they could be first; columns empty for all of them are left out.
+UNSETTLED_SHOWN = ["row", "note", "candidates", "status", "method", "score"]
+for status, title, machine in (("matched", "Matched", SHOWN), ("ambiguous", "Ambiguous", UNSETTLED_SHOWN),
+                               ("unmatched", "Not matched", UNSETTLED_SHOWN)):
     part = result[batch.column("status") == status]
     if part.empty:
         continue
     st.header(f"{title} ({len(part)})")
-    shown = tables.for_page(reader_list(part, atlas_names, own=["site_name"], machine=SHOWN + extra))
+    if status != "matched":
+        machine = [c for c in machine if any(str(v).strip() for v in part[atlas_names.get(c, c)].dropna())]
+    shown = tables.for_page(reader_list(part, atlas_names, own=["site_name"], machine=machine))
     st.dataframe(shown, hide_index=True, width="stretch", column_config=tables.column_config(shown),
                  placeholder="", key=f"geocode_{status}")
-if counts.get("ambiguous", 0) or counts.get("unmatched", 0):
-    st.caption("To settle a row, add an `areas` value (for example `ccg:12F`), a postcode, or a fuller name, "
-               "and upload the file again.")
+chosen = int((batch.column("method") == "chosen").sum())
+if chosen:
+    st.caption(f"{chosen:,} of the matched rows were chosen on this page (method \"chosen\"); their codes are "
+               "in your column `areas` in the downloads.")
 
 stem = PurePath(upload.name).stem or "sites"
 st.header("Download your list, geocoded")
 full = st.toggle("Full detail: add the geocoder's working columns (candidates)", key="geocode_full_detail")
-readers = reader_list(result, atlas_names, full=full)
+
+
+def _readers() -> pd.DataFrame:
+    """The list as downloaded (built only when a download is asked for, not on every rerun)."""
+    return reader_list(result, atlas_names, full=full)
+
+
 NOTES = [EXACT_POPULATION_NOTE, AGE_BASIS, DEPRIVATION_BASIS, CARE_HOME_NOTE]
 
 
@@ -183,17 +256,23 @@ def _geojson() -> bytes:
     carried = reader_list(result, atlas_names, own=["site_name"], machine=["row", *list_footprints.FOOTPRINT_COLUMNS])
     about = {"name": f"{upload.name} geocoded by the NHS integration atlas", "notes": NOTES,
              "columns": data_dictionary(carried.columns[2:]).to_dict(orient="records")}
-    return list_footprints.list_geojson(carried, sets, carried.columns[0], geometries, ATTRIBUTION, about=about)
+    return list_footprints.list_geojson(carried, sets, carried.columns[0], list_geometries(sets), ATTRIBUTION,
+                                        about=about)
 
 
 def _xlsx() -> bytes:
     """Built only when asked for: every row, a data dictionary, then a sheet of sources and attribution."""
-    return workbook.to_xlsx(readers, ATTRIBUTION, sheet="Geocoded list", notes=NOTES,
+    return workbook.to_xlsx(_readers(), ATTRIBUTION, sheet="Geocoded list", notes=NOTES,
                             title=f"NHS integration atlas: {upload.name} geocoded")
 
 
+def _csv() -> bytes:
+    """Built only when asked for: every row, your columns (choices in ``areas``) then the atlas's."""
+    return export.to_safe_csv(_readers())
+
+
 left, middle, right = st.columns(3)
-left.download_button(f"Download all {len(result)} rows, geocoded (CSV)", export.to_safe_csv(readers),
+left.download_button(f"Download all {len(result)} rows, geocoded (CSV)", _csv,
                      file_name=export.export_name(f"geocoded {stem}", [], "csv"), mime="text/csv",
                      icon=":material/download:", key="geocode_csv", on_click="ignore")
 middle.download_button(f"Download all {len(result)} rows, geocoded (Excel)", _xlsx,
@@ -207,6 +286,8 @@ right.download_button(f"Download the {shapes:,} footprint{'' if shapes == 1 else
 st.caption("Your columns come back as uploaded, in place; the atlas's columns follow, named for readers (the command "
            "line keeps their machine names). The CSV's first line is its header. The Excel workbook adds a data "
            "dictionary and the sources. " + EXACT_POPULATION_NOTE)
+
+shown_reading = settle.draw(geocoder(), batch, row_column, settled)
 
 st.header("Your list beside the programme")
 shell.require_map_data()
@@ -223,6 +304,7 @@ for footprint in sets:
         rows_of[footprint] = rows_of.get(footprint, 0) + 1
 mapped = pd.DataFrame({ROW_KEY: result[row_column], "display_name": result["site_name"], "care_model": None,
                        "population": batch.column("population"), "nhs_regions": batch.column("nhs_regions")})
+geometries = list_geometries(sets)
 mapped = mapped[mapped[ROW_KEY].isin(list(geometries))]
 mapped["display_name"] = [  # one shape per distinct footprint, named for every row that has it
     f"{name} (and {rows_of[sets[position - 1]] - 1:,} more rows with this footprint)"
@@ -233,11 +315,19 @@ if left_out := list_footprints.drawable(distinct_footprints(sets))[1]:
 shown_ids = [s for s in current.frame["site_id"] if s in data.site_geometries()]
 models = [m if isinstance(m, str) else OTHER_LABEL
           for m in current.frame.loc[current.frame["site_id"].isin(shown_ids), "care_model"]]
-state = atlas_map.map_state(shown_ids, models, {"nhs_region": data.outline_url("nhs_region")},
-                            extra_legend=atlas_map.legend_swatch("Your list", OTHER_COLOUR, dashed=True))
+legend = atlas_map.legend_swatch("Your list", OTHER_COLOUR, dashed=True)
+highlight = atlas_map.layer_group("Reading shown", None)
+if shown_reading is not None:
+    drawn = shown_geometry(shown_reading)
+    shown_frame = pd.DataFrame({ROW_KEY: [0], "display_name": [f"Reading shown: {shown_reading.candidate.label}"],
+                                "care_model": [None], "population": [shown_reading.residents], "nhs_regions": [""]})
+    highlight = atlas_map.footprint_overlay(shown_frame, drawn, key=ROW_KEY, name="Reading shown",
+                                            colour=HIGHLIGHT_COLOUR, class_name=atlas_map.HIGHLIGHT_CLASS)
+    legend += atlas_map.legend_swatch(f"Reading shown: {shown_reading.candidate.label}", HIGHLIGHT_COLOUR, heading="")
+state = atlas_map.map_state(shown_ids, models, {"nhs_region": data.outline_url("nhs_region")}, extra_legend=legend)
 st_folium(atlas_map.base_map(data.map_urls(), asset_base=widgets.asset_base()), key="geocode_map", height=600,
           use_container_width=True, returned_objects=[],
-          feature_group_to_add=[atlas_map.state_layer(state, widgets.asset_base()), list_layer])
+          feature_group_to_add=[atlas_map.state_layer(state, widgets.asset_base()), list_layer, highlight])
 if overlap.empty:
     st.info("No row of your list shares residents with the programme sites shown.")
 else:

@@ -193,6 +193,14 @@ def assert_formula_safe(records: list[dict[str, str]]) -> None:
             assert not value.startswith(FORMULA_STARTS), value
 
 
+def download_csv(tab, button: str, path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    """Click a CSV download button, save the file to ``path`` and read it (notes, then records)."""
+    with tab.expect_download() as caught:
+        tab.get_by_role("button", name=button).click()
+    caught.value.save_as(path)
+    return read_csv_export(path)
+
+
 def download_workbook(tab, button: str, path: Path):
     """Click an Excel download button, check it sends an .xlsx file, save it to ``path`` and open it."""
     with tab.expect_download() as caught:

@@ -117,7 +117,7 @@ def test_names_that_could_mean_two_things_are_not_guessed(geocoder):
     led = geocoder.resolve("Better Lives Together", "Salford Royal NHS Foundation Trust")
     assert not led.matched  # one trust leading a partnership named otherwise
     newcastle = geocoder.resolve("Newcastle upon Tyne")  # the district, or the CCG mostly in it (13T)?
-    assert newcastle.status == "ambiguous" and any("CCGs of" in c for c in newcastle.candidates)
+    assert newcastle.status == "ambiguous" and any("CCGs of" in c.label for c in newcastle.candidates)
     assert geocoder.resolve("Newcastle upon Tyne City Council").matched
     assert not steps.same_words("south east coast", "south kent coast")
     assert not steps.same_words("north east", "north west")

@@ -320,3 +320,23 @@ def test_without_a_built_cache_the_app_says_how_to_build_it(monkeypatch, tmp_pat
         assert "python -m geo build" in error.value
     finally:
         data.atlas.clear()  # the next session opens the real cache again
+
+
+def test_geocode_page_settles_rows_with_counts_and_tables_following(app):
+    at = app("pages/geocode.py")
+    rows = "site_name\r\nWirral\r\nBradford District CCG\r\nBradford District CCG\r\nZzyzx Qwerty Partnership\r\n"
+    at.file_uploader(key="geocode_upload").set_value(("mine.csv", rows.encode("utf-8"), "text/csv")).run()
+    assert (metric(at, "Matched"), metric(at, "Ambiguous"), metric(at, "Unmatched")) == ("1", "2", "1")
+    ambiguous = next(d.value for d in at.dataframe if "Candidates" in d.value
+                     and "ambiguous" in set(d.value["Geocoding status"]))
+    assert list(ambiguous.columns[:4]) == ["Row", "site_name", "Geocoder's note", "Candidates"]  # why and what first
+    assert "CCGs (2015)" not in ambiguous.columns and "Geocoding score" in ambiguous.columns  # none empty
+    assert at.radio[0].options == ["NHS Bradford Districts CCG", "CCGs of Bradford"]
+    assert at.checkbox[0].value  # every row of the same name, unless unticked
+    at.button(key="settle_use").click().run()
+    assert not at.exception
+    assert (metric(at, "Matched"), metric(at, "Ambiguous"), metric(at, "Unmatched")) == ("3", "0", "1")
+    matched = next(d.value for d in at.dataframe if "CCGs (2015)" in d.value)
+    assert list(matched["Geocoding method"]) == ["exact name", "chosen", "chosen"]
+    assert list(matched["CCGs (2015)"])[1] == "NHS Bradford Districts CCG"
+    assert at.selectbox[0].value == 3 and "settled" in at.success[0].value  # on to the next row, zero-based

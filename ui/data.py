@@ -59,6 +59,12 @@ def site_geometries() -> dict[str, dict]:
 
 
 @st.cache_resource(show_spinner=False)
+def area_geometries() -> dict[str, dict]:
+    """Display geometry of every CCG, district and upper-tier authority by typed code (to show a reading)."""
+    return mapping.area_geometries(atlas())
+
+
+@st.cache_resource(show_spinner=False)
 def outline(key: str) -> dict:
     """Borders of a reference layer, ready for the map."""
     return mapping.outline_geojson(atlas(), key)

@@ -13,7 +13,7 @@ import pandas as pd
 
 from geo.atlas import Atlas
 from geo.geocode.gazetteer import Entry, Gazetteer
-from geo.geocode.match import MATCHED, NO_AREA_METHOD, Match, blank
+from geo.geocode.match import MATCHED, NO_AREA_METHOD, Match, blank, render_candidates
 from geo.geography import LAYERS
 from geo.sources import RESIDENTS_BASIS
 
@@ -30,6 +30,8 @@ LEVELS = {"ccg": LAYERS["ccg"].short, "ccg13": "2013 CCG", "lad": LAYERS["lad"].
           "hospital": "hospital sites of member trusts (CCG within district of each)",
           "practice": "GP practices (their CCG within their district)",
           "trust": "trust headquarters (its CCG within its district)", "town": "town (its districts)",
+          "council": "council formed after 2015 (its 2015 districts)",
+          "formercounty": "county abolished before 2015 (the 2015 councils that took its area)",
           "point": "coordinates (CCG within district)"}
 
 
@@ -119,7 +121,7 @@ class Footprints:
         """The output columns of one match and its LSOA set."""
         lsoas = self.lsoas(match) if match.status == MATCHED else frozenset()
         row = {"status": match.status, "method": match.method, "score": match.score, "note": match.note,
-               "candidates": "; ".join(match.candidates), "footprint_level": self.level(match.entries)}
+               "candidates": render_candidates(match.candidates), "footprint_level": self.level(match.entries)}
         if match.method == NO_AREA_METHOD:
             row["footprint_level"] = NO_AREA_LEVEL
         if lsoas:

@@ -7,42 +7,34 @@ practice, trust and hospital addresses, grouped into neighbouring districts).
 
 from __future__ import annotations
 
-import csv
 import re
 from collections import defaultdict
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
-import shapely
 
 from geo.atlas import Atlas
 from geo.config import PROJECT_ROOT
+from geo.geocode import neighbours
+from geo.geocode.entry import DISTRICT_UNIONS, TARGET_KINDS, Entry
 from geo.geocode.normalise import normalise
+from geo.geocode.tables import read_aliases, read_council_changes
 
 ALIASES_CSV = PROJECT_ROOT / "data" / "aliases.csv"
+COUNCIL_CHANGES_CSV = PROJECT_ROOT / "data" / "council_changes.csv"
 HOSPITAL_EXCLUSIONS_CSV = PROJECT_ROOT / "data" / "hospital_exclusions.csv"
-TARGET_KINDS = ("ccg", "ccg13", "lad", "utla", "county", "gor", "at13", "office", "practice", "trust", "ccgsof",
-                "ccgsin")
 #: Official groupings of areas, by kind: (code column, name column) in the LSOA table. Counties
 #: (shire, metropolitan, Inner and Outer London), government regions, NHS England's 2013 area
 #: teams and 2015 local offices.
 GROUPINGS = {"county": ("county_code", "county_name"), "gor": ("gor_code", "gor_name"),
              "at13": ("at13_code", "at13_name"), "office": ("nhs_local_office_ods", "nhs_local_office_name")}
 
-
 GROUPING_LABELS = {"county": "county", "gor": "government region", "at13": "NHS England area team, 2013",
                    "office": "NHS England local office, 2015"}
 
-
-@dataclass(frozen=True)
-class Entry:
-    """One thing a name can mean: a kind, a code and a readable label."""
-
-    kind: str  # ccg | ccg13 | lad | utla | county | gor | at13 | office | practice | trust | town
-    code: str
-    label: str
+#: Kinds of entry, re-exported: every geocoder module reads them from here.
+__all__ = ["DISTRICT_UNIONS", "TARGET_KINDS", "Entry", "Gazetteer", "without_excluded_hospitals"]
 
 
 class Gazetteer:
@@ -65,10 +57,13 @@ class Gazetteer:
         self.areas: dict[str, list[Entry]] = defaultdict(list)
         self.codes: dict[str, Entry] = {}
         self._add_areas()
-        self.aliases = self._read_aliases(aliases_csv)
+        self.official_councils = self._add_council_changes(COUNCIL_CHANGES_CSV)
+        self.aliases = read_aliases(aliases_csv)
         self.orgs: dict[str, list[Entry]] = defaultdict(list)
         self._org_rows: dict[str, pd.Series] = {}
         self._add_register()
+        known = [e for found in (*self.areas.values(), *self.orgs.values()) for e in found]
+        self._entries = {(e.kind, e.code.upper()): e for e in reversed(known)}
 
     # -- building the indexes -------------------------------------------------------------
     def _add_areas(self) -> None:
@@ -101,20 +96,17 @@ class Gazetteer:
                 self.codes.setdefault(row.CCG13CD.upper(), entry)
                 self.codes.setdefault(row.CCG13CDH.upper(), entry)
 
-    def _read_aliases(self, path: Path) -> dict[str, tuple[list[Entry], str]]:
-        out: dict[str, tuple[list[Entry], str]] = {}
-        with open(path, newline="", encoding="utf-8") as handle:
-            for line, row in enumerate(csv.DictReader(handle), start=2):
-                if None in row or None in row.values():
-                    raise ValueError(f"{path}, line {line}: expected 4 fields (quote values that contain commas)")
-                entries = []
-                for target in row["targets"].split(";"):
-                    kind, _, code = target.strip().partition(":")
-                    if kind not in TARGET_KINDS:
-                        raise ValueError(f"{path}: alias {row['alias']!r} has target {target!r} of unknown kind")
-                    entries.append(Entry(kind, code, ""))
-                out[normalise(row["alias"])] = (entries, row["reasoning"])
-        return out
+    def _add_council_changes(self, path: Path) -> dict[str, Entry]:
+        """Councils formed after 2015 and counties abolished before it (see :mod:`geo.geocode.tables`);
+        returns their official names."""
+        official: dict[str, Entry] = {}
+        for entry, keys, names, code in read_council_changes(path):
+            for key in keys:
+                self.areas[key].append(entry)
+            official |= names
+            if code:
+                self.codes.setdefault(code, entry)
+        return official
 
     def _add_register(self) -> None:
         register = self.atlas.register
@@ -133,8 +125,9 @@ class Gazetteer:
                 if lad_names[lad] in named:
                     return lad
             return main_lad.get(ccg)
-        for row in register.itertuples(index=False):
-            entry = Entry(row.org_type, row.code, f"{row.name.title()} ({row.code})")
+        spelt = dict(zip(self.atlas.hospitals["trust_code"], self.atlas.hospitals["trust_name"]))
+        for row in register.itertuples(index=False):  # NHS Choices spells trusts in mixed case, ODS in capitals
+            entry = Entry(row.org_type, row.code, f"{spelt.get(row.code) or row.name} ({row.code})")
             self.orgs[normalise(row.name)].append(entry)
             self.codes.setdefault(row.code.upper(), entry)
             lsoa = row.lsoa_code if isinstance(row.lsoa_code, str) else None
@@ -160,56 +153,16 @@ class Gazetteer:
         for city, lsoa in zip(self.atlas.hospitals["city"], self.atlas.hospitals["lsoa_code"]):
             if isinstance(city, str) and city.strip() and lsoa in lad_of.index:
                 lads[normalise(city)].add(lad_of[lsoa])
-        return {key: self._components(sorted(found)) for key, found in lads.items()}
+        return {key: neighbours.components(self._lad_neighbours, sorted(found)) for key, found in lads.items()}
 
     @cached_property
     def _lad_neighbours(self) -> dict[str, set[str]]:
-        layer = self.atlas.layer("lad", display=True)
-        geoms = layer.geometry.to_numpy()
-        tree = shapely.STRtree(geoms)
-        # within ~2 km, not touching: boundaries are clipped to the coast, so districts facing each
-        # other across an estuary (South Ribble and West Lancashire) do not touch
-        left, right = tree.query(geoms, predicate="dwithin", distance=0.03)
-        codes = layer["code"].to_numpy()
-        out: dict[str, set[str]] = defaultdict(set)
-        for a, b in zip(codes[left], codes[right]):
-            out[a].add(b)
-        return out
-
-    def _components(self, lads: list[str]) -> list[tuple[str, ...]]:
-        todo, groups = set(lads), []
-        while todo:
-            stack, group = [todo.pop()], set()
-            while stack:
-                lad = stack.pop()
-                group.add(lad)
-                near = self._lad_neighbours.get(lad, set()) & todo
-                todo -= near
-                stack.extend(near)
-            groups.append(tuple(sorted(group)))
-        return sorted(groups)
+        return neighbours.lad_neighbours(self.atlas)
 
     @cached_property
     def surrounded_unitaries(self) -> dict[str, list[str]]:
-        """County code -> the unitary authorities it surrounds: touching no other area and lying
-        within the county's hull (Nottingham in Nottinghamshire; not Cornwall, beside Devon). The
-        county as a place takes them in; its council does not."""
-        layer = self.atlas.layer("lad", display=True).set_index("code")
-        county_of = dict(self.atlas.lsoas[["lad_code", "county_code"]].drop_duplicates().itertuples(index=False))
-        tree = shapely.STRtree(layer.geometry.to_numpy())
-        out: dict[str, list[str]] = defaultdict(list)
-        for lad, shape in layer.geometry.items():
-            if not lad.startswith("E06"):
-                continue
-            near = {layer.index[i] for i in tree.query(shape, predicate="dwithin", distance=0.001)} - {lad}
-            counties = {county_of.get(n, "") for n in near}
-            if len(counties) != 1 or not next(iter(counties)).startswith("E10"):
-                continue
-            county = counties.pop()
-            hull = layer.geometry[[c for c, k in county_of.items() if k == county and c in layer.index]]
-            if hull.union_all().convex_hull.contains(shape.centroid):
-                out[county].append(lad)
-        return dict(out)
+        """County code -> the unitary authorities it surrounds (see :mod:`geo.geocode.neighbours`)."""
+        return neighbours.surrounded_unitaries(self.atlas)
 
     def lad_neighbours(self, lad: str) -> set[str]:
         return self._lad_neighbours.get(lad, {lad})
@@ -242,8 +195,8 @@ class Gazetteer:
             return self._by_column[entry.kind].get(entry.code, frozenset())
         if entry.kind in ("ccgsof", "ccgsin"):
             return self.ccgs_covering(self.lsoas(self.codes_entry(entry.code)), entry.kind == "ccgsin")
-        if entry.kind == "town":
-            return frozenset().union(*(self._by_column["lad"][lad] for lad in entry.code.split(";")))
+        if entry.kind in DISTRICT_UNIONS:
+            return frozenset().union(*(self._by_column["lad"].get(lad, ()) for lad in entry.code.split(";")))
         if entry.kind == "trust" and entry.code in self.hospital_cells:
             return frozenset().union(*(self._cell[c] for c in self.hospital_cells[entry.code]))
         org = self._org_rows.get(entry.code)
@@ -252,6 +205,25 @@ class Gazetteer:
         if org["lad"] and (org["ccg"], org["lad"]) in self._cell:
             return self._cell[(org["ccg"], org["lad"])]
         return self._by_column["ccg"].get(org["ccg"], frozenset())
+
+    def entry(self, kind: str, code: str) -> Entry | None:
+        """The known entry of a kind and code (``"lad", "E08000015"``), with its label; ``None`` if unknown."""
+        if kind == "point":  # a CCG within a district, "12F|E08000015"
+            ccg, _, lad = code.upper().partition("|")
+            return Entry("point", f"{ccg}|{lad}", f"{self.label(Entry('ccg', ccg, ''))} in "
+                         f"{self.label(Entry('lad', lad, ''))}") if self.cell(ccg, lad) else None
+        return self._entries.get((kind, code.upper()))
+
+    def whole_areas(self, kind: str, lsoas: frozenset[str]) -> list[str] | None:
+        """The codes of the CCGs (``kind`` "ccg"), districts ("lad") or CCGs within districts
+        ("point", ``12F|E08000015``) that make up ``lsoas`` exactly; ``None`` when the LSOAs cut one."""
+        ccg_of = self._ccg_population[0]
+        keys = {"ccg": ccg_of.get, "lad": self._lad_of.get, "point": lambda x: (ccg_of[x], self._lad_of[x])}[kind]
+        found = sorted({keys(lsoa) for lsoa in lsoas})
+        sets = self._cell if kind == "point" else self._by_column[kind]
+        if not found or sum(len(sets[c]) for c in found) != len(lsoas):
+            return None
+        return ["|".join(c) for c in found] if kind == "point" else found
 
     def codes_entry(self, typed: str) -> Entry:
         """The entry of a typed code ("utla:E10000007")."""
@@ -284,6 +256,14 @@ class Gazetteer:
         ccg_of, _pop, _totals = self._ccg_population
         return {self._ccg_area_team[ccg] for ccg in {ccg_of[lsoa] for lsoa in lsoas}} - {""}
 
+    def ccg_share(self, ccg: str, lsoas: frozenset[str]) -> float:
+        """The share of a CCG's residents who live in ``lsoas``."""
+        _ccg_of, pop_of, totals = self._ccg_population
+        return sum(pop_of[x] for x in self._by_column["ccg"][ccg] & lsoas) / totals[ccg] if totals[ccg] else 0.0
+
+    def area_team_of(self, ccg: str) -> str:
+        return self._ccg_area_team[ccg]
+
     @cached_property
     def _ccg_area_team(self) -> dict[str, str]:
         lsoas = self.atlas.lsoas
@@ -300,10 +280,14 @@ class Gazetteer:
         return ccg_of, pop_of, lsoas.groupby("ccg_ods")["population"].sum().astype(int).to_dict()
 
     @cached_property
+    def _lad_of(self) -> dict[str, str]:
+        return dict(zip(self.atlas.lsoas.index, self.atlas.lsoas["lad_code"]))
+
+    @cached_property
     def hospital_cells(self) -> dict[str, list[tuple[str, str]]]:
         """Trust code -> the (CCG, district) cells where its NHS Choices hospitals stand."""
         ccg_of, _pop, _totals = self._ccg_population
-        lad_of = dict(zip(self.atlas.lsoas.index, self.atlas.lsoas["lad_code"]))
+        lad_of = self._lad_of
         out: dict[str, set[tuple[str, str]]] = defaultdict(set)
         for trust, lsoa in zip(self.hospitals["trust_code"], self.hospitals["lsoa_code"]):
             if lsoa in ccg_of:  # hospitals outside the built LSOAs (Wales, or a partial build) add nothing
@@ -324,6 +308,16 @@ class Gazetteer:
             if found:
                 out[found.group(1)] += [e for e in entries if e.kind == "trust"]
         return dict(out)
+
+    @cached_property
+    def all_names(self) -> list[str]:
+        """Every name it knows, once: areas, organisations and towns (what a search looks through)."""
+        return sorted(set(self.areas) | set(self.orgs) | set(self.towns))
+
+    @cached_property
+    def ccg_names(self) -> list[str]:
+        """The keys that name a CCG of 2015 or 2013."""
+        return [k for k, found in self.areas.items() if any(e.kind in ("ccg", "ccg13") for e in found)]
 
     @cached_property
     def prefixes(self) -> dict[str, list[str]]:

@@ -20,17 +20,20 @@ import pandas as pd
 import shapely
 
 from geo.atlas import Atlas
-from geo.geocode import row_steps, steps
+from geo.geocode import councils, nhs_bodies, places, row_steps, steps
+from geo.geocode.choose import nearly_a_ccg, shared_ccgs
 from geo.geocode.footprint import OUTPUT_COLUMNS, Footprints
 from geo.geocode.gazetteer import Gazetteer
 from geo.geocode.match import Match, blank, unmatched
 from geo.geocode.normalise import normalise
+from geo.geocode.reader import Reader
 
-Step = Callable[["Geocoder", str], "Match | None"]
+Step = Callable[[Reader, str], "Match | None"]
 #: Steps that read a name as it stands, without guessing; compounds are split into these.
-KNOWN: tuple[Step, ...] = (steps.area_name, steps.alias, steps.organisation)
+KNOWN: tuple[Step, ...] = (councils.official_name, steps.area_name, steps.alias, steps.organisation)
 #: Every step that reads a name (the site's, or its lead organisation's), in order.
-NAME: tuple[Step, ...] = KNOWN + (steps.bracketed, steps.compound, steps.titled)
+NAME: tuple[Step, ...] = ((places.other_body, nhs_bodies.sub_icb_location, nhs_bodies.integrated_care_board)
+                          + KNOWN + (steps.bracketed, steps.compound, steps.titled))
 #: Name lookups kept per geocoder; plenty for a list, bounded for a server.
 MEMO_SIZE = 65536
 
@@ -69,7 +72,7 @@ class Geocoder:
 
     def read_name(self, text: str) -> Match | None:
         """Every step that reads a name without guessing; ``None`` when none does."""
-        return _first(self, NAME, text)
+        return shared_ccgs(self, nearly_a_ccg(self, text, _first(self, NAME, text)))
 
     def _resolve(self, site_name: str, lead: str = "", areas: str = "", postcode: str = "",
                  lat: str = "", lon: str = "") -> Match:
@@ -95,7 +98,7 @@ class Geocoder:
         if found is None and (postcode or (lat and lon)):
             found = row_steps.location(self, postcode, lat, lon)
         if found is None and site_name:
-            found = steps.town(self, site_name)
+            found = places.town(self, site_name)
         return found or steps.fuzzy(self, site_name or lead)
 
     # -- what a match covers ------------------------------------------------------------------
@@ -131,9 +134,9 @@ class Geocoder:
         return pd.concat([kept, added], axis=1), sets
 
 
-def _first(ladder: Geocoder, rungs: tuple[Step, ...], text: str) -> Match | None:
+def _first(reader: Reader, rungs: tuple[Step, ...], text: str) -> Match | None:
     for step in rungs:
-        found = step(ladder, text)
+        found = step(reader, text)
         if found is not None:
             return found
     return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -15,6 +16,45 @@ STATUSES = (MATCHED, AMBIGUOUS, UNMATCHED)
 NO_AREA_METHOD = "no area footprint (national or specialist network)"
 
 
+#: Readings kept per name: enough to choose from, few enough to read.
+MAX_CANDIDATES = 8
+#: Between two readings in the ``candidates`` column ("label [codes] (score) | ...").
+CANDIDATE_SEPARATOR = " | "
+_CANDIDATE = re.compile(r"(?P<label>[^\[\]|]*) \[(?P<codes>[^\[\]|]*)\] \((?P<score>\d{1,3})\)")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One reading of a name, as data: the typed codes ``areas`` accepts (``ccg:02N;ccg:02R``), its
+    label as the register or ONS spells it, and its score (0-100)."""
+
+    codes: str
+    label: str
+    score: float
+
+    def text(self) -> str:
+        return f"{self.label} [{self.codes}] ({self.score:.0f})"
+
+
+def render_candidates(candidates: Iterable[Candidate]) -> str:
+    """The ``candidates`` column: best first, at most :data:`MAX_CANDIDATES`, each reading once."""
+    unique: dict[str, Candidate] = {}
+    for candidate in candidates:
+        unique.setdefault(candidate.codes, candidate)
+    ranked = sorted(unique.values(), key=lambda c: -c.score)[:MAX_CANDIDATES]
+    return CANDIDATE_SEPARATOR.join(c.text() for c in ranked)
+
+
+def parse_candidates(text: str) -> list[Candidate]:
+    """The readings of a ``candidates`` cell, in order (the inverse of :func:`render_candidates`)."""
+    out = []
+    for part in str(text).split(CANDIDATE_SEPARATOR) if not blank(text) else []:
+        found = _CANDIDATE.fullmatch(part.strip())
+        if found:
+            out.append(Candidate(found["codes"], found["label"], float(found["score"])))
+    return out
+
+
 @dataclass
 class Match:
     """The outcome for one site: what it resolved to and why."""
@@ -23,7 +63,7 @@ class Match:
     method: str
     score: float
     entries: list[Entry] = field(default_factory=list)
-    candidates: list[str] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)
     note: str = ""
 
     @property
@@ -37,7 +77,7 @@ def status_summary(statuses: Iterable[str]) -> str:
     return ", ".join(f"{counts.get(s, 0)} {s}" for s in STATUSES)
 
 
-def unmatched(note: str, candidates: list[str] | None = None) -> Match:
+def unmatched(note: str, candidates: list[Candidate] | None = None) -> Match:
     return Match(UNMATCHED, "none", 0.0, [], candidates or [], note)
 
 

@@ -10,71 +10,52 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import shapely
 
-from geo.geocode.gazetteer import TARGET_KINDS, Entry
+from geo.geocode.codes import candidate, read_codes
+from geo.geocode.gazetteer import Entry
 from geo.geocode.match import AMBIGUOUS, MATCHED, NO_AREA_METHOD, UNMATCHED, Match, blank, unmatched
 from geo.geocode.normalise import fold, normalise, strip_generic
-from geo.geocode.steps import CCG_TEXT, CCG_WORDS, COUNCIL_WORDS, MAX_NAME_CHARS, compound, name_keys
+from geo.geocode.reader import Reader
+from geo.geocode.steps import MAX_NAME_CHARS, compound
+from geo.geocode.wording import CCG_TEXT, CCG_WORDS, COUNCIL_WORDS, name_keys
 
-if TYPE_CHECKING:
-    from geo.geocode.ladder import Geocoder
-
-
-#: Typed codes of one family: a unitary authority is both district and upper tier, and a 2013 CCG
-#: code may be a 2015 one too. A code of another family (``lad:12F``) is refused, not reinterpreted.
-_CODE_FAMILY = {"ccg": "ccg", "ccg13": "ccg", "lad": "la", "utla": "la", "practice": "practice", "trust": "trust"}
 #: Items read from one ``areas`` cell: every district of England (326) fits, several times over.
 MAX_AREAS = 1_000
-_KIND_NAMES = {"ccg": "a CCG", "ccg13": "a 2013 CCG", "lad": "a district", "utla": "an upper-tier authority",
-               "practice": "a GP practice", "trust": "an NHS trust"}
 
 
-def explicit_areas(ladder: Geocoder, areas: str) -> Match:
+def explicit_areas(reader: Reader, areas: str) -> Match:
     """The ``areas`` column: typed codes (``lad:E08000015``), bare codes or known names, ';'-separated;
     ``none`` marks a national or specialist network with no area footprint."""
-    gaz = ladder.gaz
     if str(areas).strip().lower() == "none":
-        return no_area(ladder)
-    items = str(areas).split(";")
-    if len(items) > MAX_AREAS:
-        return unmatched(f"areas lists {len(items):,} items; at most {MAX_AREAS:,} are read: split the site, or "
+        return no_area(reader)
+    if (items := str(areas).count(";") + 1) > MAX_AREAS:
+        return unmatched(f"areas lists {items:,} items; at most {MAX_AREAS:,} are read: split the site, or "
                          "name larger areas (a county, a region)")
-    entries, unknown, wrong = [], [], []
-    for item in (a.strip() for a in items):
-        if not item:
-            continue
-        kind, _, code = item.partition(":")
-        kind = kind.strip().lower()
-        entry = gaz.codes.get(code.strip().upper() if kind in TARGET_KINDS else item.upper())
-        if entry is not None and kind in TARGET_KINDS and _CODE_FAMILY.get(entry.kind) != _CODE_FAMILY[kind]:
-            wrong.append(f"{item} is the code of {_KIND_NAMES.get(entry.kind, entry.kind)}, not {_KIND_NAMES[kind]}: "
-                         f"write {entry.kind}:{code.strip()}")
-        elif entry is not None:
-            entries.append(entry)
+    found = read_codes(reader.gaz, areas)
+    entries, unknown = found.entries, []
+    for item in found.unknown:
+        match = reader.read_known(item) if len(item) <= MAX_NAME_CHARS else None
+        if match and match.matched:
+            entries += match.entries
         elif len(item) > MAX_NAME_CHARS:
             unknown.append(f"{item[:40]}... ({len(item):,} characters)")
         else:
-            match = ladder.read_known(item)
-            if match and match.matched:
-                entries += match.entries
-            else:
-                unknown.append(item)
-    if wrong:
-        return Match(UNMATCHED, "explicit areas", 0.0, [], [], "; ".join(wrong))
+            unknown.append(item)
+    if found.wrong:
+        return Match(UNMATCHED, "explicit areas", 0.0, [], [], "; ".join(found.wrong))
     if unknown:
-        return Match(AMBIGUOUS if entries else UNMATCHED, "explicit areas", 0.0, [], unknown,
+        return Match(AMBIGUOUS if entries else UNMATCHED, "explicit areas", 0.0, [], [],
                      f"unknown codes or names in areas: {'; '.join(unknown)}")
     if not entries:
         return unmatched("areas holds no code or name (only separators): fill it in, e.g. ccg:12F, or "
                          "leave it empty to geocode the name")
-    return Match(MATCHED, "explicit areas", 100.0, entries, [gaz.label(e) for e in entries])
+    return Match(MATCHED, "explicit areas", 100.0, entries, [candidate(reader.gaz, entries, 100.0)])
 
 
-def location(ladder: Geocoder, postcode: str, lat: str, lon: str) -> Match | None:
+def location(reader: Reader, postcode: str, lat: str, lon: str) -> Match | None:
     """Coordinates, or a postcode in the organisation register: the CCG within the district there."""
     if not blank(lat) and not blank(lon):
         try:
@@ -83,24 +64,24 @@ def location(ladder: Geocoder, postcode: str, lat: str, lon: str) -> Match | Non
             return None
         if -90 <= lat_f <= 90 and -180 <= lon_f <= 180:
             point = gpd.GeoSeries(gpd.points_from_xy([lon_f], [lat_f]), crs="EPSG:4326").to_crs(27700)[0]
-            return _point(ladder, point.x, point.y)
+            return _point(reader, point.x, point.y)
     if not blank(postcode):
-        reg = ladder.atlas.register
+        reg = reader.gaz.atlas.register
         hit = reg[(reg["postcode"].str.replace(" ", "") == str(postcode).replace(" ", "").upper()) & reg["x"].notna()]
         if len(hit):
-            match = _point(ladder, float(hit.iloc[0]["x"]), float(hit.iloc[0]["y"]))
+            match = _point(reader, float(hit.iloc[0]["x"]), float(hit.iloc[0]["y"]))
             return replace(match, method="postcode (organisation register)") if match else None
     return None
 
 
-def _point(ladder: Geocoder, x: float, y: float) -> Match | None:
-    geoms, tree = ladder.lsoa_index
+def _point(reader: Reader, x: float, y: float) -> Match | None:
+    geoms, tree = reader.lsoa_index
     hits = tree.query(shapely.Point(x, y), predicate="within")
     if len(hits) == 0:
         return None
-    row = ladder.atlas.lsoas.loc[geoms.index[hits[0]]]
+    row = reader.gaz.atlas.lsoas.loc[geoms.index[hits[0]]]
     entry = Entry("point", f"{row['ccg_ods']}|{row['lad_code']}", f"{row['ccg_name']} in {row['lad_name']}")
-    return Match(MATCHED, "coordinates", 90.0, [entry], [entry.label],
+    return Match(MATCHED, "coordinates", 90.0, [entry], [candidate(reader.gaz, [entry], 90.0)],
                  "located by coordinates: the footprint is the CCG within the district holding the point")
 
 
@@ -117,7 +98,7 @@ def partners(lead: str) -> list[str]:
     return [p.strip() for p in str(lead).split(";") if p.strip()]
 
 
-def hospital_network(ladder: Geocoder, name: str, lead: str) -> Match | None:
+def hospital_network(reader: Reader, name: str, lead: str) -> Match | None:
     """A chain, group, alliance or network of trusts: the cells where its member trusts' hospitals stand.
 
     Applies when the name says it is a network and every partner is an NHS trust; a partner
@@ -125,7 +106,7 @@ def hospital_network(ladder: Geocoder, name: str, lead: str) -> Match | None:
     """
     if not lead or not NETWORK_WORDS.search(normalise(name)):
         return None
-    gaz = ladder.gaz
+    gaz = reader.gaz
     entries, missing = [], []
     for partner in partners(lead):
         if any(w in f" {fold(partner)} " for w in CCG_WORDS + COUNCIL_WORDS):
@@ -143,10 +124,10 @@ def hospital_network(ladder: Geocoder, name: str, lead: str) -> Match | None:
     if missing:
         note += f"; not in the 2015 trust register, so not mapped: {'; '.join(missing)}"
     return Match(MATCHED, "hospital network (member trusts' hospital sites)", 100.0, entries,
-                 [gaz.label(e) for e in entries], note)
+                 [candidate(gaz, entries, 100.0)], note)
 
 
-def partner_ccgs(ladder: Geocoder, lead: str) -> Match | None:
+def partner_ccgs(reader: Reader, lead: str) -> Match | None:
     """The CCGs a group's partners name ("Barking and Dagenham CCG; Havering CCG; ..."), when every
     partner that names CCGs is read: a system resilience group or urgent care network covers them."""
     named = [p for p in partners(lead) if any(w in f" {fold(p)} " for w in CCG_WORDS)]
@@ -155,22 +136,22 @@ def partner_ccgs(ladder: Geocoder, lead: str) -> Match | None:
     entries: list[Entry] = []
     for part in named:
         text = " ".join(CCG_TEXT.sub(" ", part).split())
-        match = ladder.read_known(text + " CCG")
+        match = reader.read_known(text + " CCG")
         if match is None or not match.matched:
-            match = compound(ladder, text, " CCG")
+            match = compound(reader, text, " CCG")
         if match is None or not match.matched:
             return None
         entries += match.entries
-    return Match(MATCHED, "CCGs named among the partners", 100.0, entries, [ladder.gaz.label(e) for e in entries],
+    return Match(MATCHED, "CCGs named among the partners", 100.0, entries, [candidate(reader.gaz, entries, 100.0)],
                  "a group of organisations: the footprint is the CCGs its partners name")
 
 
-def no_area(ladder: Geocoder) -> Match:
+def no_area(reader: Reader) -> Match:
     """A national or specialist network (``areas`` = ``none``): kept, with no area footprint."""
     return Match(MATCHED, NO_AREA_METHOD, 100.0, [], [], NO_AREA_NOTE)
 
 
-def lead_reading(ladder: Geocoder, name: str, lead: str, found: Match | None) -> Match | None:
+def lead_reading(reader: Reader, name: str, lead: str, found: Match | None) -> Match | None:
     """The lead organisation's reading, for a name no rule reads. One trust leading a partnership
     named otherwise ("Frimley Health and Care") is not the partnership's area: ambiguous."""
     if found is None:

@@ -40,6 +40,8 @@ from geo.present.palette import COAST_COLOUR, LABEL_COLOUR, LAND_COLOUR, OTHER_C
 OUTLINE_KEYS = ("nhs_region", "ccg", "lad")
 SHADE_KEYS = ("ccg", "lad", "utla", "nhs_local_office", DEPRIVATION_KEY)
 LIST_CLASS = "atlas-list"
+#: A reading of a row being settled on the Geocode page.
+HIGHLIGHT_CLASS = "atlas-highlight"
 POINT_CLASS = "atlas-point"
 STATE_NAME = "atlas_state"
 
@@ -333,20 +335,23 @@ def footprint_overlay(
     key: str,
     name: str = "Your list",
     colour: str = OTHER_COLOUR,
+    class_name: str = LIST_CLASS,
 ) -> folium.FeatureGroup:
-    """A session's own footprints (e.g. an uploaded list), outlined and dashed above the programme's."""
+    """A session's own footprints (e.g. an uploaded list), outlined and dashed above the programme's;
+    with ``class_name`` :data:`HIGHLIGHT_CLASS`, a reading being chosen, drawn bold."""
     group = folium.FeatureGroup(name=name, control=False)
     drawn = frame[frame[key].isin(list(geometries))]
     features = []
     for row in drawn.to_dict("records"):
         props = site_properties(row, key)
-        props["key"] = f"{LIST_CLASS}:{row[key]}"
+        props["key"] = f"{class_name}:{row[key]}"
         features.append({"type": "Feature", "geometry": geometries[row[key]], "properties": props})
+    bold = class_name == HIGHLIGHT_CLASS
     if features:
         folium.GeoJson(
-            {"type": "FeatureCollection", "features": features}, className=LIST_CLASS,
-            style_function=lambda _f: {"fillColor": colour, "fillOpacity": 0.25, "color": "#111111", "weight": 2,
-                                       "dashArray": "6 4"},
+            {"type": "FeatureCollection", "features": features}, className=class_name,
+            style_function=lambda _f: {"fillColor": colour, "fillOpacity": 0.25, "color": "#111111",
+                                       "weight": 4 if bold else 2, "dashArray": None if bold else "6 4"},
             tooltip=folium.GeoJsonTooltip(["name", "population"], aliases=[html.escape(name), "Population covered"],
                                           sticky=True),
         ).add_to(group)
@@ -370,7 +375,8 @@ def point_overlay(
     return group
 
 
-def legend_swatch(label: str, colour: str, dashed: bool = False) -> str:
-    """One more legend row (escaped), for an overlay."""
+def legend_swatch(label: str, colour: str, dashed: bool = False, heading: str = "Also shown") -> str:
+    """One more legend row (escaped), for an overlay, under ``heading`` (none for a second row)."""
     border = "border:2px dashed #111;" if dashed else ""
-    return f'<b>Also shown</b><i style="background:{colour};opacity:.6;{border}"></i>{html.escape(label)}<br>'
+    title = f"<b>{html.escape(heading)}</b>" if heading else ""
+    return f'{title}<i style="background:{colour};opacity:.6;{border}"></i>{html.escape(label)}<br>'

@@ -114,6 +114,27 @@ def _ticking(items: list, progress: Callable[[], None] | None, every: int = 100)
             progress()
 
 
+def area_geometries(atlas: Atlas) -> dict[str, dict]:
+    """Typed code (``ccg:12F``, ``lad:E08000015``, ``utla:E10000016``) -> the area's display geometry."""
+    out = {}
+    for kind, code in (("ccg", "ods_code"), ("lad", "code"), ("utla", "code")):
+        for feature in json.loads(atlas.display_geojson(kind))["features"]:
+            out[f"{kind}:{feature['properties'][code]}"] = feature["geometry"]
+    return out
+
+
+def codes_geometry(areas: Mapping[str, dict], codes: str) -> dict | None:
+    """One geometry for a reading's typed codes: its areas' display polygons side by side (nothing
+    dissolved, so it costs nothing); ``None`` when a code has no display area (a trust, a cell)."""
+    polygons = []
+    for code in codes.split(";"):
+        geometry = areas.get(code)
+        if geometry is None:
+            return None
+        polygons += [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    return {"type": "MultiPolygon", "coordinates": polygons} if polygons else None
+
+
 def outline_geojson(atlas: Atlas, key: str, decimals: int = MAP_DECIMALS) -> dict:
     """A layer's borders as one line feature, each shared border drawn once (half the bytes of polygons)."""
     display = atlas.layer(key, display=True)

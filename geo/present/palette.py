@@ -21,6 +21,8 @@ CARE_MODEL_COLOURS: dict[str, str] = {
 #: For a site with no (or an unknown) care model, such as a row of an uploaded list.
 OTHER_COLOUR = "#56B4E9"  # sky blue
 OTHER_LABEL = "Other or not given"
+#: A reading being chosen for a row of an uploaded list (Okabe-Ito black, drawn bold).
+HIGHLIGHT_COLOUR = "#000000"
 #: Outline colours for the reference layers (dark greys, dashed in the map).
 OUTLINE_COLOURS: dict[str, str] = {"ccg": "#555555", "lad": "#8c6d31", "utla": "#8c6d31",
                                    "nhs_local_office": "#222222", "nhs_region": "#000000"}
