@@ -16,6 +16,7 @@ import streamlit as st
 
 from geo.cache import CacheError
 from ui.data import atlas, housekeeping
+from ui.reconnect import reconnect_notice
 from ui.sidebar import View, sidebar_filters
 from ui.widgets import md
 
@@ -65,6 +66,7 @@ def start() -> View:
                  "or `python -m geo build`, then reload this page.", icon=":material/error:")
         st.stop()
     housekeeping()
+    reconnect_notice()  # invisible unless this page has just moved to another server process
     with st.sidebar:
         for page in PAGES:
             st.page_link(page.path, label=page.title, icon=page.icon)
