@@ -9,8 +9,12 @@ a read-only cache, so any replica can serve any page. nginx, in front on ``ATLAS
   and not ``ip_hash``: many viewers behind one NHS or office address would all land on one replica.
 - if that replica is down, tries the others (``proxy_next_upstream``, the others as ``backup``) and
   moves the cookie to the one that answered, so the page's own reconnect lands on a live replica.
-- serves the map's content-hashed data files (``static/atlas/``) and the vendored Leaflet
-  (``static/vendor/``) from disk itself, with a year's immutable ``Cache-Control``.
+- serves the map's content-hashed data files (``static/atlas/``), the vendored Leaflet
+  (``static/vendor/``) and Streamlit's own content-hashed frontend files from disk itself, with a
+  year's immutable ``Cache-Control``: the replicas' Python never sees those requests.
+
+The replicas run without Streamlit's file watcher (``server.fileWatcherType none``): it walks every
+loaded module after each rerun, to reload edited code, which a deployment does not need.
 
 Health checks: open-source nginx marks a replica down when a connection to it fails; this supervisor
 also asks each replica's ``/_stcore/health`` every few seconds and restarts one that exited or stopped
@@ -21,6 +25,7 @@ config, not a system service) and is stopped on SIGTERM or Ctrl-C.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import secrets
 import shutil
@@ -38,6 +43,7 @@ COOKIE = "atlas_replica"
 #: Files named by their content (static/atlas/) or by the package version (static/vendor/, see geo.config).
 IMMUTABLE = "public, max-age=31536000, immutable"
 CHECK_EVERY_S, FAILS_BEFORE_RESTART, START_TIMEOUT_S = 3.0, 3, 120.0
+DEBIAN_MIME_TYPES = "/etc/nginx/mime.types"
 MIME_TYPES = {"text/html": "html", "text/css": "css", "application/javascript": "js", "application/json": "json",
               "image/png": "png", "image/svg+xml": "svg", "font/woff2": "woff2"}
 
@@ -56,6 +62,11 @@ def healthy(port: int, timeout: float = 2.0) -> bool:
         return False
 
 
+def streamlit_assets() -> Path:
+    """Streamlit's own frontend files (served at ``/static/``, named by their content)."""
+    return Path(importlib.util.find_spec("streamlit").origin).parent / "static" / "static"
+
+
 def nginx_config(ports: list[int], listen: str, run_dir: Path, root: Path = ROOT) -> str:
     """nginx.conf for replicas on ``ports`` (named r1, r2, ...): sticky by cookie, failover, static files."""
     names = [f"r{i}" for i in range(1, len(ports) + 1)]
@@ -69,24 +80,26 @@ def nginx_config(ports: list[int], listen: str, run_dir: Path, root: Path = ROOT
         upstreams += f"upstream atlas_{name} {{\n    zone atlas_{name} 64k;\n{server(port)}{others}}}\n"
     route = "".join(f"    {name} atlas_{name};\n" for name in names)
     served = "".join(f"    \"~127\\.0\\.0\\.1:{port}$\" {name};\n" for name, port in zip(names, ports))
-    types = "".join(f"    {mime} {ext};\n" for mime, ext in MIME_TYPES.items())
+    types = (f"include {DEBIAN_MIME_TYPES};" if Path(DEBIAN_MIME_TYPES).is_file()
+             else "types {\n" + "".join(f"    {mime} {ext};\n" for mime, ext in MIME_TYPES.items()) + "}")
     temp = "".join(f"{kind}_temp_path {run_dir / kind};\n" for kind in ("client_body", "proxy", "fastcgi",
                                                                         "uwsgi", "scgi"))
     user = "user nobody nogroup;\n" if os.geteuid() == 0 else ""  # as root, nginx's workers drop to nobody
     static = "".join(f"""
-    location /app/static/{folder}/ {{
-        alias {root / 'static' / folder}/;
+    location /{folder}/ {{
+        alias {path}/;
         add_header Cache-Control {cache};
         add_header X-Atlas-Served-By proxy;
-    }}""" for folder, cache in (("atlas", f'"{IMMUTABLE}"'), ("vendor", "$atlas_vendor_cache")))
+    }}""" for folder, path, cache in (("app/static/atlas", root / "static" / "atlas", f'"{IMMUTABLE}"'),
+                                     ("app/static/vendor", root / "static" / "vendor", "$atlas_vendor_cache"),
+                                     ("static", streamlit_assets(), f'"{IMMUTABLE}"')))
     return f"""# Written by scripts/replicas.py for this run only.
 {user}worker_processes auto;
 pid {run_dir / 'nginx.pid'};
 error_log stderr error;
 events {{ worker_connections 4096; }}
 http {{
-{temp}types {{
-{types}}}
+{temp}{types}
 default_type application/octet-stream;
 access_log off;
 sendfile on;
@@ -154,7 +167,8 @@ class Replica:
         log = self.log_path.open("a")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+             "--server.fileWatcherType", "none"],
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         log.close()
         self.fails = 0
@@ -214,6 +228,7 @@ def supervise(replicas: list[Replica], nginx: subprocess.Popen, stopping: list[b
                 replica.stop()
                 replica.wait(10)
                 replica.start()
+                print(f"replica {replica.name} restarted (pid {replica.proc.pid})", flush=True)
     return 0
 
 
