@@ -85,18 +85,6 @@ def tree_cpu(pid: int) -> float:
     return total
 
 
-def pid_on_port(port: int) -> int | None:
-    """The Streamlit replica serving ``port`` (its command line names the port)."""
-    needle = f"--server.port\0{port}\0".encode()
-    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
-        try:
-            if needle in cmdline.read_bytes():
-                return int(cmdline.parent.name)
-        except OSError:
-            continue
-    return None
-
-
 class Deployment:
     """``bash scripts/replicas.sh K`` on a free port, read from its output."""
 
@@ -105,6 +93,7 @@ class Deployment:
         self.replicas = replicas
         self.base = f"http://127.0.0.1:{self.port}"
         self.ports: dict[str, int] = {}
+        self.pids: dict[str, int] = {}
         self.lines: list[str] = []
         self.proc = subprocess.Popen(["bash", "scripts/replicas.sh", str(replicas)], cwd=ROOT, text=True,
                                      env=os.environ | {"ATLAS_PORT": str(self.port)}, stdout=subprocess.PIPE,
@@ -119,9 +108,13 @@ class Deployment:
     def _read(self) -> None:
         for line in self.proc.stdout:
             self.lines.append(line.rstrip())
-            found = re.search(r"replica (r\d+): http://127\.0\.0\.1:(\d+)", line)
+            found = re.search(r"replica (r\d+): http://127\.0\.0\.1:(\d+) \(pid (\d+)\)", line)
             if found:
                 self.ports[found[1]] = int(found[2])
+                self.pids[found[1]] = int(found[3])
+            found = re.search(r"replica (r\d+) restarted \(pid (\d+)\)", line)
+            if found:
+                self.pids[found[1]] = int(found[2])
 
     def cpu(self) -> float:
         return tree_cpu(self.proc.pid)
@@ -383,7 +376,7 @@ async def failover(browser, deployment: Deployment, vanguards: int) -> None:
     await wait_for_footprints(tab, vanguards)
     await asyncio.sleep(1)
     name = {c["name"]: c["value"] for c in await context.cookies()}.get("atlas_replica")
-    pid = pid_on_port(deployment.ports[name])
+    pid = deployment.pids[name]
     os.kill(pid, signal.SIGKILL)
     killed = time.perf_counter()
     notice = tab.locator('[data-testid="stMainBlockContainer"] [data-testid="stIFrame"]').content_frame.locator(

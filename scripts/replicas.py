@@ -42,7 +42,9 @@ ROOT = Path(__file__).resolve().parent.parent
 COOKIE = "atlas_replica"
 #: Files named by their content (static/atlas/) or by the package version (static/vendor/, see geo.config).
 IMMUTABLE = "public, max-age=31536000, immutable"
-CHECK_EVERY_S, FAILS_BEFORE_RESTART, START_TIMEOUT_S = 3.0, 3, 120.0
+#: A replica busy with a long run still answers its health check (the check is served between the
+#: script's steps); one that misses four running, each given 5 s, has hung.
+CHECK_EVERY_S, CHECK_TIMEOUT_S, FAILS_BEFORE_RESTART, START_TIMEOUT_S = 3.0, 5.0, 4, 120.0
 DEBIAN_MIME_TYPES = "/etc/nginx/mime.types"
 MIME_TYPES = {"text/html": "html", "text/css": "css", "application/javascript": "js", "application/json": "json",
               "image/png": "png", "image/svg+xml": "svg", "font/woff2": "woff2"}
@@ -192,10 +194,10 @@ class Replica:
             return ""
 
 
-def wait_until_healthy(replicas: list[Replica], timeout: float = START_TIMEOUT_S) -> None:
+def wait_until_healthy(replicas: list[Replica], stopping: list[bool], timeout: float = START_TIMEOUT_S) -> None:
     deadline = time.monotonic() + timeout
     waiting = list(replicas)
-    while waiting:
+    while waiting and not stopping:
         for replica in list(waiting):
             if replica.proc and replica.proc.poll() is not None:
                 raise RuntimeError(f"replica {replica.name} exited at start:\n{replica.tail()}")
@@ -207,7 +209,7 @@ def wait_until_healthy(replicas: list[Replica], timeout: float = START_TIMEOUT_S
 
 
 def supervise(replicas: list[Replica], nginx: subprocess.Popen, stopping: list[bool]) -> int:
-    """Restart a replica that exited or failed its health check three times running; stop if nginx stops."""
+    """Restart a replica that exited or failed its health check four times running; stop if nginx stops."""
     while not stopping:
         time.sleep(CHECK_EVERY_S)
         if stopping:
@@ -217,7 +219,7 @@ def supervise(replicas: list[Replica], nginx: subprocess.Popen, stopping: list[b
             return 1
         for replica in replicas:
             exited = replica.proc is None or replica.proc.poll() is not None
-            if not exited and not healthy(replica.port):
+            if not exited and not healthy(replica.port, CHECK_TIMEOUT_S):
                 replica.fails += 1
             elif not exited:
                 replica.fails = 0
@@ -262,7 +264,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for replica in replicas:
             replica.start()
-        wait_until_healthy(replicas)
+        wait_until_healthy(replicas, stopping)
+        if stopping:
+            return 0
         conf = run_dir / "nginx.conf"
         conf.write_text(nginx_config([r.port for r in replicas], f"{address}:{port}", run_dir))
         nginx = subprocess.Popen([nginx_bin, "-p", str(run_dir), "-c", str(conf), "-e", "stderr",

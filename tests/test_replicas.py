@@ -16,43 +16,21 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import sync_playwright
+from test_browser import FOLIUM, OUT, ROOT, browser, free_port, guarded_context  # noqa: F401 (fixtures)
 
 from geo.geocode.bundled_sites import bundled_sites
 from geo.present import filters as flt
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "test-output"
-CHROMIUM = "/usr/bin/chromium"
-FOLIUM = 'iframe[title="streamlit_folium.st_folium"]'
 YEAR = 31536000
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def listening(port: int) -> bool:
     with socket.socket() as sock:
         return sock.connect_ex(("127.0.0.1", port)) == 0
-
-
-def pid_on_port(port: int) -> int:
-    needle = f"--server.port\0{port}\0".encode()
-    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
-        try:
-            if needle in cmdline.read_bytes():
-                return int(cmdline.parent.name)
-        except OSError:
-            continue
-    raise AssertionError(f"no replica on port {port}")
 
 
 class Replicas:
@@ -75,8 +53,9 @@ class Replicas:
                 self.kill()
                 pytest.fail("scripts/replicas.sh did not start:\n" + "\n".join(self.lines[-20:]))
             time.sleep(0.2)
-        found = (re.search(r"replica (r\d+): http://127\.0\.0\.1:(\d+)", x) for x in self.lines)
+        found = [re.search(r"replica (r\d+): http://127\.0\.0\.1:(\d+) \(pid (\d+)\)", x) for x in self.lines]
         self.ports = {m[1]: int(m[2]) for m in found if m}
+        self.pids = {m[1]: int(m[3]) for m in found if m}
 
     def stop(self) -> int | None:
         """SIGTERM, as Ctrl-C or a service manager sends; the exit status, or None if it did not stop."""
@@ -95,29 +74,6 @@ class Replicas:
         (OUT / "replicas.log").write_text("\n".join(self.lines) + "\n")
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM,
-                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield chromium
-        chromium.close()
-
-
-def open_session(browser, outside: list[str]):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-
-    def guard(route):
-        if urlparse(route.request.url).hostname == "127.0.0.1" or route.request.url.startswith(("data:", "blob:")):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", guard)
-    return context
-
-
 def wait_for_footprints(tab, count: int, timeout_s: float = 60) -> None:
     paths = tab.frame_locator(FOLIUM).locator("path.atlas-footprint")
     deadline = time.monotonic() + timeout_s
@@ -130,7 +86,7 @@ def replica_of(context) -> str:
     return {c["name"]: c["value"] for c in context.cookies()}["atlas_replica"]
 
 
-def test_two_sessions_through_the_proxy_a_replica_killed_and_sigterm_stops_all(cache_dir, browser, atlas):
+def test_two_sessions_through_the_proxy_a_replica_killed_and_sigterm_stops_all(cache_dir, browser, atlas):  # noqa: F811
     replicas = Replicas(2)
     try:
         check_sessions_and_failover(replicas, browser, atlas)
@@ -142,7 +98,7 @@ def test_two_sessions_through_the_proxy_a_replica_killed_and_sigterm_stops_all(c
     assert any("stopped nginx and the replicas" in x for x in replicas.lines)
 
 
-def check_sessions_and_failover(replicas: Replicas, browser, atlas) -> None:
+def check_sessions_and_failover(replicas: Replicas, chromium, atlas) -> None:
     base, ports, lines = replicas.base, replicas.ports, replicas.lines
     assert sorted(ports) == ["r1", "r2"] and any(f"http://localhost:{replicas.port}" in x for x in lines)
     frame, footprints = bundled_sites(atlas)
@@ -152,7 +108,7 @@ def check_sessions_and_failover(replicas: Replicas, browser, atlas) -> None:
     sessions = []
     data_files: list[tuple[str, dict]] = []
     for _ in range(2):  # two sessions from one address: the proxy's cookie, not the address, spreads them
-        context = open_session(browser, outside)
+        context = guarded_context(chromium, outside)
         tab = context.new_page()
         tab.set_default_timeout(60_000)
         tab.on("response", lambda r: data_files.append((r.url, r.headers)) if "/app/static/atlas/" in r.url else None)
@@ -173,7 +129,7 @@ def check_sessions_and_failover(replicas: Replicas, browser, atlas) -> None:
     # kill the replica holding the first session: its page moves to the other, with the same filters
     (context, tab), (other_context, other_tab) = sessions
     killed = on[0]
-    os.kill(pid_on_port(ports[killed]), signal.SIGKILL)
+    os.kill(replicas.pids[killed], signal.SIGKILL)
     main_frame = tab.locator('[data-testid="stMainBlockContainer"] [data-testid="stIFrame"]').content_frame
     notice = main_frame.locator("#notice")
     notice.wait_for(state="visible", timeout=60_000)
