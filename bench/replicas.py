@@ -428,13 +428,18 @@ async def cpu_per_viewer(browser, one: Deployment, rec: Recording, args, total: 
     line("now, the same viewer replayed", "replayed", " (the replay's cost to the server)")
 
 
-async def throughput(browser, workers, target, k: int, rec: Recording, args, total: int, vanguards: int) -> list:
-    warm(target, rec, k)
-    rows = []
+async def throughput(browser, workers, one: Deployment, many: Deployment, rec: Recording, args, total: int,
+                     vanguards: int) -> tuple[list[dict], list[dict]]:
+    """Each level against 1 replica, then at once against N, so both meet the same noise from the machine."""
+    warm(one, rec, 1)
+    warm(many, rec, many.replicas)
+    ones, manys = [], []
     for c in [int(x) for x in args.levels.split(",")]:
-        rows.append(await level(browser, workers, target, rec, c, total, vanguards, args.per_level, args.probes))
-        print_level(k, rows[-1])
-    return rows
+        ones.append(await level(browser, workers, one, rec, c, total, vanguards, args.per_level, args.probes))
+        print_level(1, ones[-1])
+        manys.append(await level(browser, workers, many, rec, c, total, vanguards, args.per_level, args.probes))
+        print_level(many.replicas, manys[-1])
+    return ones, manys
 
 
 def compare(levels: list[int], ones: list[dict], manys: list[dict], k: int) -> None:
@@ -458,24 +463,22 @@ async def main_async(args) -> None:
                                   initializer=_worker_init)
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        one = Deployment(1)
+        one, many = Deployment(1), Deployment(args.replicas)  # both up: the idle one costs next to nothing
         try:
             rec = await record(browser, one.base, total, vanguards)
             print(f"recorded viewer: {rec.requests()} HTTP requests, 3 websocket messages (open /map with {total} "
                   f"footprints, Programme = Vanguard: {vanguards}, click a site), "
                   f"{rec.received_bytes / 1024:.0f} KB received over the websocket")
             await cpu_per_viewer(browser, one, rec, args, total, vanguards)
-            print(f"\n2. throughput: replayed viewers; {args.probes} Chromium viewer(s) per level time the painted map")
-            ones = await throughput(browser, workers, one, 1, rec, args, total, vanguards)
-        finally:
-            one.stop()
-        many = Deployment(args.replicas)
-        try:
-            manys = await throughput(browser, workers, many, args.replicas, rec, args, total, vanguards)
+            print(f"\n2. throughput: replayed viewers, each level against 1 then {args.replicas} replicas; "
+                  f"{args.probes} Chromium viewer(s) per level time the painted map")
+            ones, manys = await throughput(browser, workers, one, many, rec, args, total, vanguards)
             compare(levels, ones, manys, args.replicas)
             print(f"\n3. failover ({args.replicas} replicas)")
             await failover(browser, many, vanguards)
+            print(f"\nload average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         finally:
+            one.stop()
             many.stop()
         await browser.close()
     workers.shutdown()
