@@ -69,6 +69,19 @@ def streamlit_assets() -> Path:
     return Path(importlib.util.find_spec("streamlit").origin).parent / "static" / "static"
 
 
+def worker_user(paths: list[Path]) -> str:
+    """nginx's ``user`` line. Started as root, its workers drop to ``nobody``, which must be able to reach
+    the files they serve; where a folder on the way is closed to others (a checkout under /root, say),
+    they stay with the invoking user. Not root, nginx cannot change user and needs no line."""
+    if os.geteuid() != 0:
+        return ""
+    for path in paths:
+        for folder in [path, *path.parents]:
+            if folder.exists() and not folder.stat().st_mode & 0o001:
+                return "user root root;\n"
+    return "user nobody nogroup;\n"
+
+
 def nginx_config(ports: list[int], listen: str, run_dir: Path, root: Path = ROOT) -> str:
     """nginx.conf for replicas on ``ports`` (named r1, r2, ...): sticky by cookie, failover, static files."""
     names = [f"r{i}" for i in range(1, len(ports) + 1)]
@@ -86,7 +99,7 @@ def nginx_config(ports: list[int], listen: str, run_dir: Path, root: Path = ROOT
              else "types {\n" + "".join(f"    {mime} {ext};\n" for mime, ext in MIME_TYPES.items()) + "}")
     temp = "".join(f"{kind}_temp_path {run_dir / kind};\n" for kind in ("client_body", "proxy", "fastcgi",
                                                                         "uwsgi", "scgi"))
-    user = "user nobody nogroup;\n" if os.geteuid() == 0 else ""  # as root, nginx's workers drop to nobody
+    user = worker_user([root / "static", streamlit_assets(), run_dir])
     static = "".join(f"""
     location /{folder}/ {{
         alias {path}/;
