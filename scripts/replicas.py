@@ -56,9 +56,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def healthy(port: int, timeout: float = 2.0) -> bool:
+def healthy(port: int, timeout: float = 2.0, host: str = "127.0.0.1") -> bool:
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=timeout) as reply:
+        with urllib.request.urlopen(f"http://{host}:{port}/_stcore/health", timeout=timeout) as reply:
             return reply.status == 200
     except OSError:
         return False
@@ -247,6 +247,32 @@ def supervise(replicas: list[Replica], nginx: subprocess.Popen, stopping: list[b
     return 0
 
 
+def port_free(address: str, port: int) -> bool:
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as nginx binds
+        try:
+            sock.bind((address, port))
+        except OSError:
+            return False
+    return True
+
+
+def start_proxy(nginx_bin: str, replicas: list[Replica], address: str, port: int, run_dir: Path) -> subprocess.Popen:
+    """nginx in front of the replicas, once it answers a health check through itself."""
+    conf = run_dir / "nginx.conf"
+    conf.write_text(nginx_config([r.port for r in replicas], f"{address}:{port}", run_dir))
+    nginx = subprocess.Popen([nginx_bin, "-p", str(run_dir), "-c", str(conf), "-e", "stderr", "-g", "daemon off;"],
+                             start_new_session=True)
+    local = "127.0.0.1" if address == "0.0.0.0" else address
+    deadline = time.monotonic() + 20
+    while not healthy(port, host=local):
+        if nginx.poll() is not None or time.monotonic() > deadline:
+            nginx.kill()
+            raise RuntimeError(f"nginx did not start (exit status {nginx.poll()}; its message is above)")
+        time.sleep(0.2)
+    return nginx
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("replicas", type=int, help="how many Streamlit replicas (1-16)")
@@ -259,12 +285,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     address = os.environ.get("ATLAS_ADDRESS", "127.0.0.1")
     port = int(os.environ.get("ATLAS_PORT", "8501"))
+    if not port_free(address, port):
+        print(f"{address}:{port} is in use: stop what serves it or choose another ATLAS_PORT", file=sys.stderr)
+        return 2
     run_dir = Path(tempfile.mkdtemp(prefix="atlas-replicas-"))
     run_dir.chmod(0o755)  # nginx's workers (nobody, when started as root) read their temp folders in it
     # One cookie secret for all, so anything Streamlit signs on one replica is valid on the others.
     env = dict(os.environ) | {"STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_hex(32)}
-    replicas = [Replica(f"r{i}", free_port(), run_dir, env | {"ATLAS_REPLICA": f"r{i}"})
-                for i in range(1, args.replicas + 1)]
+    replicas = [Replica(f"r{i}", free_port(), run_dir, env) for i in range(1, args.replicas + 1)]
     stopping: list[bool] = []
 
     def stop(_signum, _frame) -> None:
@@ -280,13 +308,7 @@ def main(argv: list[str] | None = None) -> int:
         wait_until_healthy(replicas, stopping)
         if stopping:
             return 0
-        conf = run_dir / "nginx.conf"
-        conf.write_text(nginx_config([r.port for r in replicas], f"{address}:{port}", run_dir))
-        nginx = subprocess.Popen([nginx_bin, "-p", str(run_dir), "-c", str(conf), "-e", "stderr",
-                                  "-g", "daemon off;"], start_new_session=True)
-        time.sleep(0.5)
-        if nginx.poll() is not None:
-            raise RuntimeError(f"nginx did not start (exit status {nginx.returncode}); config in {conf}")
+        nginx = start_proxy(nginx_bin, replicas, address, port, run_dir)
         shown = "localhost" if address in ("0.0.0.0", "127.0.0.1") else address
         print(f"==> the atlas is at http://{shown}:{port} (address {address}), through nginx (pid {nginx.pid}), "
               f"{len(replicas)} replica(s):", flush=True)
