@@ -30,9 +30,10 @@ from ui.browser_notice import INFO, browser_notice
 SERVER_ID = secrets.token_hex(8)
 STORAGE_KEY = "atlas-server-id"
 RERUN_EVERY_S = 3600
-MESSAGE = ("This page lost its server and reconnected to another one. The filters are kept (they are in the "
-           "page address), and so are the map's choices. Anything that lived only on the old server is gone: "
-           "on Geocode a list, remove your file and upload it again to geocode it.")
+MESSAGE = ("This page's server stopped, and the page reconnected to another one (or to the same one restarted). "
+           "The filters are kept (they are in the page address), and so are the map's choices. Anything that "
+           "lived only on the old server is gone: on Geocode a list, remove your file and upload it again to "
+           "geocode it.")
 
 _CHECK = """
   var store = window.parent.sessionStorage, seen = store.getItem(%(key)s);
