@@ -128,7 +128,7 @@ class Deployment:
 
 
 class Baseline:
-    """The code before (another checkout), served as it was: one ``streamlit run``, no proxy."""
+    """A checkout served as scripts/run.sh serves it, one ``streamlit run`` and no proxy: the code before, or this."""
 
     def __init__(self, checkout: Path):
         self.port = free_port()
@@ -406,15 +406,18 @@ async def failover(browser, deployment: Deployment, vanguards: int) -> None:
 
 async def cpu_per_viewer(browser, one: Deployment, rec: Recording, args, total: int, vanguards: int) -> None:
     print("\n1. server CPU per viewer (open map + filter change + site click), viewers one at a time")
-    figures: dict[str, list[float]] = {"now": [], "replayed": [], "before": []}
+    figures: dict[str, list[float]] = {"now": [], "replayed": [], "before": [], "plain": []}
     before = Baseline(Path(args.baseline)) if args.baseline else None
+    plain = Baseline(ROOT)  # this code as scripts/run.sh serves it: one process, no proxy
     try:
-        for _round in range(args.rounds):  # alternately, so both meet the same noise
+        for _round in range(args.rounds):  # alternately, so all meet the same noise
             if before:
                 figures["before"].append((await browser_cpu(browser, before, total, vanguards, args.cpu_viewers))[0])
+            figures["plain"].append((await browser_cpu(browser, plain, total, vanguards, args.cpu_viewers))[0])
             figures["now"].append((await browser_cpu(browser, one, total, vanguards, args.cpu_viewers))[0])
             figures["replayed"].append(replay_cpu(one, rec, args.cpu_viewers))
     finally:
+        plain.stop()
         if before:
             before.stop()
 
@@ -424,6 +427,7 @@ async def cpu_per_viewer(browser, one: Deployment, rec: Recording, args, total: 
 
     if before:
         line(f"before ({args.baseline}: one streamlit run), Chromium", "before")
+    line("now, one streamlit run (as scripts/run.sh), Chromium", "plain")
     line("now (1 replica + nginx + supervisor), Chromium", "now", "; target <= 0.4")
     line("now, the same viewer replayed", "replayed", " (the replay's cost to the server)")
 
@@ -470,6 +474,8 @@ async def main_async(args) -> None:
                   f"footprints, Programme = Vanguard: {vanguards}, click a site), "
                   f"{rec.received_bytes / 1024:.0f} KB received over the websocket")
             await cpu_per_viewer(browser, one, rec, args, total, vanguards)
+            if args.cpu_only:
+                return
             print(f"\n2. throughput: replayed viewers, each level against 1 then {args.replicas} replicas; "
                   f"{args.probes} Chromium viewer(s) per level time the painted map")
             ones, manys = await throughput(browser, workers, one, many, rec, args, total, vanguards)
@@ -493,6 +499,7 @@ def main() -> None:
     parser.add_argument("--probes", type=int, default=2, help="Chromium viewers per level (default 2)")
     parser.add_argument("--cpu-viewers", type=int, default=3, help="viewers per CPU measurement (default 3)")
     parser.add_argument("--rounds", type=int, default=2, help="alternating rounds of the CPU measurement (default 2)")
+    parser.add_argument("--cpu-only", action="store_true", help="only the CPU per viewer (section 1)")
     parser.add_argument("--baseline", help="a checkout of the code before, to measure its CPU per viewer too")
     args = parser.parse_args()
     if not 2 <= args.replicas <= 8:

@@ -13,9 +13,6 @@ a read-only cache, so any replica can serve any page. nginx, in front on ``ATLAS
   (``static/vendor/``) and Streamlit's own content-hashed frontend files from disk itself, with a
   year's immutable ``Cache-Control``: the replicas' Python never sees those requests.
 
-The replicas run without Streamlit's file watcher (``server.fileWatcherType none``): it walks every
-loaded module after each rerun, to reload edited code, which a deployment does not need.
-
 Health checks: open-source nginx marks a replica down when a connection to it fails; this supervisor
 also asks each replica's ``/_stcore/health`` every few seconds and restarts one that exited or stopped
 answering. Everything runs as the invoking user from a temporary folder (nginx with its own prefix and
@@ -182,8 +179,7 @@ class Replica:
         log = self.log_path.open("a")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"],
+             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         log.close()
         self.fails = 0
