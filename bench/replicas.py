@@ -451,6 +451,8 @@ def compare(levels: list[int], ones: list[dict], manys: list[dict], k: int) -> N
     at = next(i for i, r in enumerate(ones) if r["per_s"] >= 0.9 * best)
     ratio = manys[at]["per_s"] / ones[at]["per_s"]
     top = max(r["per_s"] for r in manys) / best
+    print("  ratio N / 1 replica at each level: " + ", ".join(
+        f"{c} at once x{m['per_s'] / o['per_s']:.2f}" for c, o, m in zip(levels, ones, manys)))
     print(f"  1 replica saturates at {levels[at]} at once ({ones[at]['per_s']:.2f} viewers/s, within 10% of its "
           f"best {best:.2f}); there {k} replicas serve {manys[at]['per_s']:.2f}: x{ratio:.2f} (target >= 1.5); "
           f"best against best: x{top:.2f}")
