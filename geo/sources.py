@@ -1,13 +1,20 @@
-"""The population basis, the data sources with their vintage, and the attribution each asks for.
+"""The population basis, the data sources with their vintage, the attribution each asks for, and the
+announcement each site comes from.
 
 One place for these texts: the Data and methods page, the lines under every map and the lines
 in every export all read them, so credit is given the same way everywhere. The wording follows
-README.md's table.
+README.md's table. The sites' announcements are cited from ``data/sites/citations.csv``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from geo.config import PROJECT_ROOT
 
 OGL = "Open Government Licence v3.0"
 
@@ -86,3 +93,41 @@ ATTRIBUTION: tuple[str, ...] = (
     "Choices, Open Government Licence v3.0; contains Royal Mail data © Royal Mail copyright and database "
     "right 2020.",
 )
+
+
+#: The announcement each site comes from: one row per announcement, by site file or by site id.
+CITATIONS_FILE = PROJECT_ROOT / "data" / "sites" / "citations.csv"
+#: The four parts of a site's citation, as columns of the site table.
+CITATION_COLUMNS = ("source_publisher", "source_title", "source_date", "source_url")
+
+
+def _readable_date(iso: str) -> str:
+    """'2015-03-11' -> '11 March 2015'; '2015-09' -> 'September 2015' (a month where no day is known)."""
+    parts = iso.split("-")
+    day = dt.date(int(parts[0]), int(parts[1]), int(parts[2]) if len(parts) > 2 else 1)
+    return f"{day.day} {day:%B %Y}" if len(parts) > 2 else f"{day:%B %Y}"
+
+
+def announcements(path: Path = CITATIONS_FILE) -> pd.DataFrame:
+    """The announcements the sites come from (``citations.csv``): publisher, title, readable date and
+    address, indexed by what each applies to (a site list file, or one site's id)."""
+    table = pd.read_csv(path, dtype=str, keep_default_na=False).set_index("applies_to")
+    table["date"] = [_readable_date(d) for d in table["date"]]
+    return table
+
+
+def site_citations(sites: pd.DataFrame, files: pd.Series, path: Path = CITATIONS_FILE) -> pd.DataFrame:
+    """Publisher, title, date and address of the announcement of each site, in ``sites``' order.
+
+    ``files`` gives each site's list file; a row of ``citations.csv`` for a site id (a site the
+    announcement of its list left out) comes before the row for its file.
+    """
+    table = announcements(path)
+    keys = [site if site in table.index else file for site, file in zip(sites["site_id"], files)]
+    missing = sorted({k for k in keys if k not in table.index})
+    if missing:
+        raise ValueError(f"{path.name} has no citation for {', '.join(missing)}")
+    rows = table.loc[keys]
+    return pd.DataFrame({"source_publisher": rows["publisher"].to_numpy(), "source_title": rows["title"].to_numpy(),
+                         "source_date": rows["date"].to_numpy(), "source_url": rows["url"].to_numpy()},
+                        index=sites.index)

@@ -5,9 +5,12 @@ import pandas as pd
 import streamlit as st
 
 from geo.present.age import CARE_HOME_NOTE, older_people_by
+from geo.present.columns import reader_frame
 from geo.present.coverage import PEOPLE_IN_BOTH, coverage_by, multi_programme_places, no_area_sites, overlapping_sites
-from geo.present.palette import CARE_MODEL_COLOURS, care_model_colour
-from ui import data, shell, widgets
+from geo.present.palette import care_model_colour
+from geo.present.wording import ROUNDED_POPULATION_NOTE, axis_label_expression, axis_scale, people, percent
+from ui import data, shell, tables, widgets
+from ui.sidebar import no_sites_notice
 
 current = shell.start()
 atlas = data.atlas()
@@ -15,94 +18,84 @@ st.title("Coverage")
 st.markdown(
     "People living in the footprints of the sites that pass the filters. **Each person counts once** within a "
     "row, however many sites cover their area, so rows can add up to more than the total. Shares are of "
-    f"England's {data.england():,} residents (mid-2015)."
+    f"England's {people(data.england())} residents (mid-2015). " + ROUNDED_POPULATION_NOTE
 )
-total = data.union_people(current)
-headline = st.columns(3)
-headline[0].metric("Sites shown", f"{len(current.frame)} of {current.total}")
-headline[1].metric("People covered (each once)", f"{total:,}")
-headline[2].metric("Share of England", f"{total / data.england():.1%}")
-networks = no_area_sites(current.frame, current.footprints)
-if networks:
-    st.caption(f"Left out of every total: {len(networks)} national or specialist network(s) with no area footprint "
-               f"({widgets.md('; '.join(networks))}). They are counted under Sites but add no people.")
-
-
 #: Category labels in full: Vega-Lite otherwise cuts long names and drops labels it thinks overlap.
 LABELS = alt.Axis(labelLimit=320, labelOverlap=False)
 
 
-def chart_and_table(table: pd.DataFrame, column: str, label: str, colours: dict[str, str] | None) -> None:
-    """A bar chart of people covered, with the table behind it."""
-    shown = table.rename(columns={column: label})
-    colour = alt.value("#0072B2")
-    if colours:
-        present = list(shown[label])
-        palette = [colours.get(v, care_model_colour(v)) for v in present]
-        colour = alt.Color(f"{label}:N", legend=None, scale=alt.Scale(domain=present, range=palette))
+def people_bars(shown: pd.DataFrame, value: str, label: str, colours: list[str] | None = None,
+                title: str = "People covered, mid-2015") -> None:
+    """Horizontal bars of people (a reader's table: rounded, reader's names), axis in thousands or millions."""
+    largest = float(shown[value].max() or 0)
+    _divisor, unit = axis_scale(largest)
+    colour = alt.value("#0072B2") if colours is None else alt.Color(
+        f"{label}:N", legend=None, scale=alt.Scale(domain=list(shown[label]), range=colours))
     chart = alt.Chart(shown).mark_bar().encode(
-        x=alt.X("population:Q", title="People covered (mid-2015)"),
+        x=alt.X(f"{value}:Q", title=f"{title} ({unit})", axis=alt.Axis(labelExpr=axis_label_expression(largest))),
         y=alt.Y(f"{label}:N", sort="-x", title=None, axis=LABELS),
         color=colour,
-        tooltip=[label, "sites", alt.Tooltip("population:Q", format=","), "share_of_england_pct"],
+        tooltip=[c if c != value else alt.Tooltip(f"{c}:Q", format=",") for c in shown.columns],
     ).properties(height=40 * len(shown) + 40)
     st.altair_chart(chart, width="stretch")
-    st.dataframe(shown, hide_index=True, width="stretch", column_config={
-        "sites": "Sites", "no_area_sites": st.column_config.NumberColumn(
-            "Of which no area", help="National or specialist networks: counted as sites, no people added"),
-        "population": st.column_config.NumberColumn("People covered", format="localized"),
-        "share_of_england_pct": st.column_config.NumberColumn("Share of England", format="%.2f%%")})
+
+
+def chart_and_table(table: pd.DataFrame, colours: list[str] | None) -> None:
+    """A bar chart of people covered, with the table behind it."""
+    shown = tables.for_page(reader_frame(table, list(table.columns)))
+    label = shown.columns[0]
+    people_bars(shown, "Population covered", label, colours)
+    tables.table(table, list(table.columns))
 
 
 if current.frame.empty:
-    st.info("No sites pass the filters. Widen them in the sidebar.")
+    no_sites_notice()
 else:
+    total = data.union_people(current)
+    headline = st.columns(3)
+    headline[0].metric("Sites shown", f"{len(current.frame)} of {current.total}")
+    headline[1].metric("People covered (each once)", people(total))
+    headline[2].metric("Share of England", percent(total, data.england()))
+    networks = no_area_sites(current.frame, current.footprints)
+    if networks:
+        st.caption(f"Left out of every total: {len(networks)} national or specialist network(s) with no area "
+                   f"footprint ({widgets.md('; '.join(networks))}). They are counted under Sites but add no people.")
     left, right = st.columns(2)
     with left:
-        st.subheader("By care model")
-        chart_and_table(coverage_by(atlas, current.frame, current.footprints, "care_model"), "care_model",
-                        "Care model", CARE_MODEL_COLOURS)
+        st.header("By care model")
+        by_model = coverage_by(atlas, current.frame, current.footprints, "care_model")
+        colours = [care_model_colour(m) for m in by_model["care_model"]]
+        chart_and_table(by_model.rename(columns={"care_model": "care_model_or_programme"}), colours)
     with right:
-        st.subheader("By NHS England region (2015)")
+        st.header("By NHS England region (2015)")
         st.caption("A footprint that crosses a regional border counts in each region for the people living there.")
-        chart_and_table(coverage_by(atlas, current.frame, current.footprints, "nhs_regions"), "nhs_regions",
-                        "NHS region", None)
+        by_region = coverage_by(atlas, current.frame, current.footprints, "nhs_regions")
+        chart_and_table(by_region.rename(columns={"nhs_regions": "nhs_region"}), None)
 
-    st.subheader("Older people covered, by care model")
+    st.header("Older people covered, by care model")
     older = older_people_by(atlas, current.frame, current.footprints, "care_model")
     union_older = older_people_by(atlas, current.frame.assign(all="all"), current.footprints, "all")
-    everyone_older = int(union_older["aged_60_plus"].sum())
-    st.markdown(f"Residents aged **60 and over** in the footprints shown: **{everyone_older:,}** "
-                "(each person once, mid-2015). By care model, each person counts once within a row.")
-    st.dataframe(older, hide_index=True, width="stretch", column_config={
-        "care_model": "Care model",
-        "residents": st.column_config.NumberColumn("Residents (all ages)", format="localized"),
-        "aged_60_plus": st.column_config.NumberColumn("Aged 60 and over", format="localized"),
-        "aged_60_plus_pct": st.column_config.NumberColumn("Share aged 60+", format="%.1f%%")})
+    older_total = people(union_older["aged_60_plus"].sum())
+    st.markdown(f"Residents aged **60 and over** in the footprints shown: **{older_total}** (each person once, "
+                "mid-2015). By care model, each person counts once within a row.")
+    tables.table(older.rename(columns={"care_model": "care_model_or_programme"}),
+                 ["care_model_or_programme", "residents", "aged_60_plus", "aged_60_plus_pct"])
     st.caption(widgets.md(CARE_HOME_NOTE))
 
-    st.subheader("Places in more than one programme")
+    st.header("Places in more than one programme")
     places = multi_programme_places(atlas, current.frame, current.footprints)
     if places.empty:
         st.info("No district has both a vanguard and an integration pioneer among the sites shown.")
     else:
         in_both = int(places[PEOPLE_IN_BOTH].sum())
-        st.markdown(f"**{len(places)} districts** have people covered by both programmes: **{in_both:,}** people "
-                    f"({in_both / data.england():.2%} of England).")
-        bars = alt.Chart(places).mark_bar(color="#CC79A7").encode(
-            x=alt.X(f"{PEOPLE_IN_BOTH}:Q", title="People in more than one programme"),
-            y=alt.Y("district:N", sort="-x", title=None, axis=LABELS),
-            tooltip=["district", "programmes", "sites", alt.Tooltip(f"{PEOPLE_IN_BOTH}:Q", format=",")],
-        ).properties(height=40 * len(places) + 40)
-        st.altair_chart(bars, width="stretch")
-        st.dataframe(places[["district", "programmes", PEOPLE_IN_BOTH, "sites"]], hide_index=True,
-                     width="stretch", column_config={
-            "district": "District", "programmes": "Programmes", "sites": "Sites",
-            PEOPLE_IN_BOTH: st.column_config.NumberColumn("People in more than one programme",
-                                                              format="localized")})
+        st.markdown(f"**{len(places)} districts** have people covered by both programmes: **{people(in_both)}** "
+                    f"people ({percent(in_both, data.england())} of England).")
+        shown = tables.for_page(reader_frame(places, ["district", "programmes", PEOPLE_IN_BOTH, "site_names"]))
+        people_bars(shown, shown.columns[2], shown.columns[0], ["#CC79A7"] * len(shown),
+                    title="People in more than one programme")
+        tables.table(places, ["district", "programmes", PEOPLE_IN_BOTH, "site_names"])
     pairs = overlapping_sites(atlas, current.frame, current.footprints)
     if not pairs.empty:
-        st.subheader("Sites whose footprints overlap")
-        st.dataframe(pairs, hide_index=True, width="stretch", column_config={
-            "population_in_overlap": st.column_config.NumberColumn("People in the overlap", format="localized")})
+        st.header("Sites whose footprints overlap")
+        tables.table(pairs, list(pairs.columns))
 widgets.attribution_caption()

@@ -8,16 +8,19 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.geocode.batch import CLASH_PREFIX, BatchResult, clash_notice, geocode_in_chunks, output_names
+from geo.geocode.batch import BatchResult, geocode_in_chunks, output_names
 from geo.geocode.ladder import Geocoder
 from geo.geocode.site_csv import MAX_BYTES, MAX_CELL_CHARS, MAX_ROWS, SiteFileError, read_site_csv
 from geo.present import atlas_map, export, workbook
 from geo.present import folium_map as mapping
-from geo.present.age import CARE_HOME_NOTE, with_age_columns
+from geo.present.age import AGE_COLUMNS, CARE_HOME_NOTE, OLDER_SHARE, with_age_columns
+from geo.present.columns import CLASH_SUFFIX, data_dictionary, reader_frame, reader_list
 from geo.present.coverage import union_population
 from geo.present.overlap import list_overlap, rows_inside
+from geo.present.palette import OTHER_COLOUR, OTHER_LABEL
+from geo.present.wording import EXACT_POPULATION_NOTE, ROUNDED_POPULATION_NOTE, people, percent
 from geo.sources import AGE_BASIS, ATTRIBUTION
-from ui import data, shell, widgets
+from ui import data, shell, tables, widgets
 
 TEMPLATE = (
     "site_name,lead_organisation,areas,postcode\r\n"
@@ -105,8 +108,9 @@ st.markdown(
     "name, as printed). Optional columns help: `lead_organisation`, `areas` (codes such as `ccg:12F` or "
     "`lad:E08000015`, separated by `;`), `postcode`, `lat` and `lon`. Any other columns are kept as they are. "
     "The sites are geocoded with the same geocoder as the bundled lists; every row of your file comes back, "
-    "in order, with the geocoding columns added (where your file already has a column of the same name, the "
-    f"geocoder's is called `{CLASH_PREFIX}...`). Nothing is stored: the file stays in this session. "
+    "in order, your columns as they are and the atlas's columns added under readers' names (\"Geocoding "
+    "status\", \"CCGs (2015)\"...; one your file already uses gets \" (atlas)\"). Nothing is stored: the file "
+    "stays in this session. "
     "(The sidebar filters apply to the bundled sites, not to your list.)"
 )
 with st.expander("How names are read, and what to do with an ambiguous row"):
@@ -142,9 +146,11 @@ except SiteFileError as problem:
     st.stop()
 
 result, sets, names = batch.frame, batch.sets, batch.names | {ROW_KEY: row_column}
-renamed = batch.renamed | ({ROW_KEY: row_column} if row_column != ROW_KEY else {})
-if renamed:
-    st.info(widgets.md(clash_notice(renamed).capitalize() + "."), icon=":material/info:")
+clashes = [c for c in reader_list(result.head(0), names).columns if c.endswith(CLASH_SUFFIX)]
+if clashes:
+    st.info(widgets.md(f"Your file already has columns named like the atlas's: the atlas's are called "
+                       f"{', '.join(clashes)} here and in the downloads (yours keep their names)."),
+            icon=":material/info:")
 if batch.stopped:
     st.warning(widgets.md(f"{len(result) - batch.done:,} rows were {batch.stopped}"), icon=":material/timer:")
 counts = batch.column("status").value_counts()
@@ -152,48 +158,50 @@ cols = st.columns(4)
 cols[0].metric("Rows", len(result))
 for col, status in zip(cols[1:], ("matched", "ambiguous", "unmatched"), strict=True):
     col.metric(status.capitalize(), int(counts.get(status, 0)))
-people = union_population(data.atlas(), sets)
-st.caption(f"People covered by the matched footprints together (each person once): {people:,} "
-           f"({people / data.england():.1%} of England).")
+people_covered = union_population(data.atlas(), sets)
+st.caption(f"People covered by the matched footprints together (each person once): {people(people_covered)} "
+           f"({percent(people_covered, data.england())} of England). {ROUNDED_POPULATION_NOTE}")
 
-shown = ["row", "site_name", "status", "method", "score", "footprint_level", "ccg_names", "lad_names",
-         "nhs_regions", "population", "note"]
-config = {"population": st.column_config.NumberColumn("population", format="localized"),
-          "score": st.column_config.NumberColumn("score", format="%.0f")}
-config = {names.get(k, k): v for k, v in config.items()}
+#: The atlas's columns: machine name -> the name it has in the result (age bands added by the page).
+atlas_names = names | {c: c for c in (*AGE_COLUMNS.values(), OLDER_SHARE)}
+SHOWN = ["row", "status", "method", "score", "footprint_level", "ccg_names", "lad_names", "nhs_regions", "population",
+         "note"]
 for status, title, extra in (("matched", "Matched", []), ("ambiguous", "Ambiguous: pick from the candidates",
                                                           ["candidates"]),
                              ("unmatched", "Not matched", ["candidates"])):
     part = result[batch.column("status") == status]
     if part.empty:
         continue
-    st.subheader(f"{title} ({len(part)})")
-    columns = list(dict.fromkeys(names.get(c, c) for c in shown + extra if names.get(c, c) in part))
-    st.dataframe(part[columns], hide_index=True, width="stretch", column_config=config, key=f"geocode_{status}")
+    st.header(f"{title} ({len(part)})")
+    shown = tables.for_page(reader_list(part, atlas_names, own=["site_name"], machine=SHOWN + extra))
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=tables.column_config(shown),
+                 placeholder="", key=f"geocode_{status}")
 if counts.get("ambiguous", 0) or counts.get("unmatched", 0):
     st.caption("To settle a row, add an `areas` value (for example `ccg:12F`), a postcode, or a fuller name, "
                "and upload the file again.")
 
 stem = PurePath(upload.name).stem or "sites"
+st.header("Download your list, geocoded")
+full = st.toggle("Full detail: add the geocoder's working columns (candidates)", key="geocode_full_detail")
+readers = reader_list(result, atlas_names, full=full)
+NOTES = [EXACT_POPULATION_NOTE, AGE_BASIS, CARE_HOME_NOTE]
 
 
 def _geojson() -> str:
     """Built only when asked for: every row, with its footprint (or none) as geometry."""
-    return export.to_geojson_export(result, sets, data.atlas(), ATTRIBUTION)
-
-
-NOTES = [AGE_BASIS, CARE_HOME_NOTE]
+    about = {"name": f"{upload.name} geocoded by the NHS integration atlas", "notes": NOTES,
+             "columns": data_dictionary(readers.columns).to_dict(orient="records")}
+    return export.to_geojson_export(readers, sets, data.atlas(), ATTRIBUTION, about=about)
 
 
 def _xlsx() -> bytes:
-    """Built only when asked for: every row, then a sheet of sources and attribution."""
-    return workbook.to_xlsx(result, ATTRIBUTION, sheet="Geocoded list", notes=NOTES,
+    """Built only when asked for: every row, a data dictionary, then a sheet of sources and attribution."""
+    return workbook.to_xlsx(readers, ATTRIBUTION, sheet="Geocoded list", notes=NOTES,
                             title=f"NHS integration atlas: {upload.name} geocoded")
 
 
 left, middle, right = st.columns(3)
-left.download_button(f"Download all {len(result)} rows, geocoded (CSV)",
-                     export.to_safe_csv(result, [*ATTRIBUTION, *NOTES]),
+left.download_button(f"Download all {len(result)} rows, geocoded (CSV)", export.to_safe_csv(readers),
                      file_name=export.export_name(f"geocoded {stem}", [], "csv"), mime="text/csv",
                      icon=":material/download:", key="geocode_csv", on_click="ignore")
 middle.download_button(f"Download all {len(result)} rows, geocoded (Excel)", _xlsx,
@@ -203,8 +211,11 @@ middle.download_button(f"Download all {len(result)} rows, geocoded (Excel)", _xl
 right.download_button(f"Download all {len(result)} rows with footprints (GeoJSON)", _geojson,
                       file_name=export.export_name(f"geocoded {stem}", [], "geojson"), mime="application/geo+json",
                       icon=":material/download:", key="geocode_geojson", on_click="ignore")
+st.caption("Your columns come back as uploaded, in place; the atlas's columns follow, named for readers (the command "
+           "line keeps their machine names). The CSV's first line is its header. The Excel workbook adds a data "
+           "dictionary and the sources. " + EXACT_POPULATION_NOTE)
 
-st.subheader("Your list beside the programme")
+st.header("Your list beside the programme")
 standard = pd.DataFrame({ROW_KEY: result[row_column], "site_name": result["site_name"],
                          "status": batch.column("status")})
 overlap = list_overlap(data.atlas(), standard, sets, current.frame, current.footprints)
@@ -224,19 +235,19 @@ mapped["display_name"] = [  # one shape per distinct footprint, named for every 
     if rows_of[sets[position - 1]] > 1 else name for position, name in zip(mapped[ROW_KEY], mapped["display_name"])]
 list_layer = atlas_map.footprint_overlay(mapped, geometries, key=ROW_KEY, name="Your list")
 shown_ids = [s for s in current.frame["site_id"] if s in data.site_geometries()]
-models = [m if isinstance(m, str) else mapping.OTHER_LABEL
+models = [m if isinstance(m, str) else OTHER_LABEL
           for m in current.frame.loc[current.frame["site_id"].isin(shown_ids), "care_model"]]
 state = atlas_map.map_state(shown_ids, models, {"nhs_region": data.outline_url("nhs_region")},
-                            extra_legend=atlas_map.legend_swatch("Your list", mapping.OTHER_COLOUR, dashed=True))
+                            extra_legend=atlas_map.legend_swatch("Your list", OTHER_COLOUR, dashed=True))
 st_folium(atlas_map.base_map(data.map_urls(), asset_base=widgets.asset_base()), key="geocode_map", height=600,
           use_container_width=True, returned_objects=[],
           feature_group_to_add=[atlas_map.state_layer(state, widgets.asset_base()), list_layer])
-st.dataframe(overlap, hide_index=True, width="stretch", key="geocode_overlap", column_config={
-    "row": "Row", "site_name": "Your site", "status": "Geocoding", "site": "Programme site",
-    "row_population": st.column_config.NumberColumn("Residents of your footprint", format="localized"),
-    "people_in_both": st.column_config.NumberColumn("Residents in both", format="localized"),
-    "share_of_row_pct": st.column_config.NumberColumn("Share of your footprint", format="%.1f%%")})
-st.download_button("Download the overlap (CSV)", export.to_safe_csv(overlap, ATTRIBUTION),
-                   file_name=export.export_name(f"overlap {stem}", current.filters.describe(), "csv"),
-                   mime="text/csv", icon=":material/download:", key="geocode_overlap_csv", on_click="ignore")
+if overlap.empty:
+    st.info("No row of your list shares residents with the programme sites shown.")
+else:
+    tables.table(overlap, list(overlap.columns), key="geocode_overlap")
+    overlap_readers = reader_frame(overlap, list(overlap.columns))
+    st.download_button("Download the overlap (CSV)", export.to_safe_csv(overlap_readers),
+                       file_name=export.export_name(f"overlap {stem}", current.filters.describe(), "csv"),
+                       mime="text/csv", icon=":material/download:", key="geocode_overlap_csv", on_click="ignore")
 widgets.attribution_caption()

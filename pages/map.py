@@ -17,9 +17,10 @@ from geo.present import atlas_map, export, map_data
 from geo.present import folium_map as mapping
 from geo.present.hospitals import POINT_STYLE, hospital_layer
 from geo.present.labels import place_labels
+from geo.present.palette import OTHER_LABEL
 from geo.sources import ATTRIBUTION
 from ui import data, shell, widgets
-from ui.sidebar import View
+from ui.sidebar import View, no_sites_notice
 
 OUTLINE_CHOICES = {"nhs_region": "NHS region", "ccg": "CCG", "lad": "Local authority"}
 CHOROPLETH_CHOICES = {"": "None", "ccg": "CCG", "lad": "Local authority district", "utla": "Upper-tier authority",
@@ -40,12 +41,17 @@ def _picture(fmt: str, current: View) -> bytes:
     from geo.present import picture  # matplotlib: imported when first needed, not on the first paint
 
     land, labels = _land_and_labels()
-    return picture.render(current.frame, data.site_geometries(), land, labels, TITLE, current.filters.describe(),
+    return picture.render(current.frame, data.site_geometries(), land, labels, TITLE,
+                          current.filters.describe(written_out=True),
                           ATTRIBUTION, fmt=fmt, total=current.total, today=dt.date.today())
 
 
 current = shell.start()
 st.title("Map")
+if current.frame.empty:
+    no_sites_notice()
+    widgets.attribution_caption()
+    st.stop()
 controls = st.columns([2, 2, 1])
 outlines = controls[0].multiselect(
     "Reference outlines", list(OUTLINE_CHOICES), default=["nhs_region"], format_func=OUTLINE_CHOICES.get,
@@ -56,7 +62,7 @@ shown_ids = [s for s in current.frame["site_id"] if current.footprints.get(s)]
 controls[2].metric("Footprints drawn", f"{len(shown_ids)} of {len(current.frame)}")
 shade_label = LAYERS[shade].label.split(" (")[0].lower() if shade else ""
 tiles, tiles_attr = mapping.tiles_from_env()
-models = [m if isinstance(m, str) else mapping.OTHER_LABEL for m in
+models = [m if isinstance(m, str) else OTHER_LABEL for m in
           current.frame.loc[current.frame["site_id"].isin(shown_ids), "care_model"]]
 # hospital networks and national networks are drawn by their member trusts' hospitals too (issue 9)
 hospitals = hospital_layer(data.hospital_points(tuple(current.frame["site_id"])))
@@ -100,7 +106,7 @@ with left:
     else:
         widgets.site_details(rows.iloc[0], current.footprints.get(site_id, frozenset()))
 with right:
-    st.subheader("This view as a picture")
+    st.header("This view as a picture")
     st.caption("For a slide or a board paper: the footprints shown, legend, filters in words, date, scale bar "
                "and attribution (1920 x 1080 PNG, or SVG to edit).")
     words = current.filters.describe()

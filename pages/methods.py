@@ -1,84 +1,78 @@
-"""Data and methods: sources with vintage and attribution, the data model, limitations, region checks."""
+"""Data and methods, for users: what the sites are, how footprints and populations are made, the
+sources to cite, and the limits. The developers' reconciliation notes stay in the repository, linked."""
 
 import streamlit as st
 
 from geo.config import PROJECT_ROOT
 from geo.present.age import CARE_HOME_NOTE
-from geo.sources import AGE_BASIS, POPULATION_BASIS, SOURCES
-from ui import data, shell, widgets
+from geo.present.wording import CARE_MODEL_NAMES, ROUNDED_POPULATION_NOTE
+from geo.sources import AGE_BASIS, POPULATION_BASIS, SOURCES, announcements
+from ui import data, shell, tables, widgets
 
 RECONCILIATION = PROJECT_ROOT / "data" / "sites" / "RECONCILIATION.md"
+SECTIONS = ("The sites", "How footprints are drawn", "Populations", "Sources to cite", "Limits", "Region checks")
 
 shell.start()
 st.title("Data and methods")
+st.markdown("**Contents:** " + " · ".join(f"[{s}](#{s.lower().replace(' ', '-')})" for s in SECTIONS))
 
-st.header("The data model")
+st.header("The sites")
 st.markdown(
-    "Every area is a set of England's 32,844 **Lower Layer Super Output Areas** (LSOAs, 2011). Each LSOA carries "
-    "its 2015 local authority district, upper-tier authority, CCG, NHS England local office and region, and a "
-    "mid-2015 population. Every boundary layer (209 CCGs, 326 districts, 152 upper-tier authorities, 13 local "
-    "offices, 4 regions) is a dissolve of whole LSOAs, so the layers agree exactly.\n\n"
-    "A site's **footprint** is the set of LSOAs of the areas the geocoder resolved its name to. The population "
-    "covered by a site is the sum over its LSOAs; the population of a group of sites is the sum over the "
-    "**union** of their LSOAs, so a person living where two sites overlap counts once. The map draws each "
-    "footprint simplified (about 250 m) for speed; the GeoJSON export carries the full-resolution outline."
-)
-st.subheader("Population basis")
-st.markdown(widgets.md(POPULATION_BASIS))
-st.subheader("Age bands")
-st.markdown(widgets.md(AGE_BASIS) + " A footprint's age profile is the sum of its LSOAs' bands; a group of "
-            "footprints counts each LSOA once. The bands describe residents, also for the few sites whose "
-            "population is a practice list.")
-st.markdown("**Care home vanguards.** " + widgets.md(CARE_HOME_NOTE))
-st.subheader("Place labels on the map")
-st.markdown("With no basemap, the map names places from the atlas's own data: each 2015 district at its "
-            "population-weighted centre (the mean of its LSOAs' centroids weighted by residents), and London "
-            "once for the whole region. Larger, denser places are labelled first; more names appear as you "
-            "zoom in. England's land is drawn from the NHS region boundaries on a sea-coloured background "
-            "(Wales and Scotland are outside the atlas and drawn as background).")
-
-st.header("Sources")
-st.caption("Government data is under the Open Government Licence v3.0; the project's own files are MIT-licensed.")
-st.markdown("\n".join(
-    f"- **{widgets.md(s.name)}** ({widgets.md(s.vintage)}), for {widgets.md(s.used_for)}.  \n"
-    f"  _{widgets.md(s.attribution)}_" for s in SOURCES))
-
-st.markdown(RECONCILIATION.read_text(encoding="utf-8"))  # the project's own text, shown whole
-
-st.header("Known limitations")
-st.markdown(
-    "- **Footprints are approximations.** Announcements named places, CCGs, trusts, GP practices and brands, "
-    "not boundaries. A trust is placed by the CCG within the district of each of its hospitals (NHS Choices, "
-    "2016), or of its headquarters where none is listed; a hospital network by its member trusts' hospitals; "
-    "GP practices by their CCG within their district, with their registered list as the population. The "
-    "geocoder's method, score and note for each site are on the Sites page.\n"
-    "- **Networks with no area.** Five acute care collaborations are national or specialist networks "
-    "(Moorfields, the National Orthopaedic Alliance, the cancer vanguard, EMRAD, the Neuro Network). They are "
-    "shown by their hospitals, claim no population and are left out of every total.\n"
-    "- **Published and computed populations count different things.** A published figure may count patients, "
-    "a catchment or care-home residents; the atlas counts residents of the footprint. Differences above 20% "
-    "are flagged.\n"
-    "- **2015 geography.** CCGs are those of April 2015; names from 2013 documents are mapped to their 2015 "
-    "areas (three CCGs merged into Newcastle Gateshead in April 2015).\n"
-    "- **Residents, not patients.** Population is mid-2015 residents of the footprint (see the basis above), "
-    "except where a footprint is a set of practices.\n"
-    "- **The whole programme.** All 50 vanguards (March, July and September 2015) and 25 integration pioneers "
-    "(November 2013, January 2015); footprints of the later sites are derived by rule and checked against the "
-    "evidence recorded with each site.\n"
-    "- **Small-area figures.** ONS asks that small-area estimates be rounded to the nearest 100 when quoted.\n"
-    "- **Map detail.** The map's outlines are simplified and tiles are off unless the server sets "
-    "`ATLAS_TILES`; the map needs no internet."
+    "All 50 **vanguards** of NHS England's new care models programme (announced in March, July and September "
+    "2015) and all 25 health and social care **integration pioneers** (November 2013 and January 2015). Programme "
+    "and care model are two separate things: each vanguard tested one care model; the pioneers had none.\n\n"
+    + "\n".join(f"- {widgets.md(name)}" for name in CARE_MODEL_NAMES.values())
+    + "\n\nEach site's source (publisher, title, date and address of the announcement) is in its details on the "
+    "Map, in the Sites table and in every download."
 )
 
-st.header("Sites whose announced region differs from their footprint's")
+st.header("How footprints are drawn")
+st.markdown(
+    "Every area is a set of England's 32,844 **Lower Layer Super Output Areas** (LSOAs, 2011), each with its 2015 "
+    "district, upper-tier authority, CCG, NHS England local office and region. A site's **footprint** is the set "
+    "of LSOAs of the areas its announcement names: CCGs, councils, official groupings, or for a trust or a "
+    "network of trusts, the CCG-within-district cells where its hospitals stand. Where a name has two readings "
+    "the geocoder says *ambiguous* rather than guess. The map draws footprints simplified (about 250 m); the "
+    "GeoJSON download carries the full outline."
+)
+
+st.header("Populations")
+st.markdown(widgets.md(POPULATION_BASIS) + "\n\n" + widgets.md(AGE_BASIS) + "\n\n"
+            + "A group of footprints counts each person once. " + ROUNDED_POPULATION_NOTE
+            + " The downloads give the exact sums.\n\n**Care home vanguards.** " + widgets.md(CARE_HOME_NOTE))
+
+st.header("Sources to cite")
+st.markdown("The sites come from these announcements:\n\n" + "\n".join(
+    f"- {widgets.md(a.publisher)}, \u201c{widgets.md(a.title)}\u201d, {widgets.md(a.date)}. "
+    f"[{widgets.md(a.url)}]({a.url})" for a in announcements().itertuples()))
+st.markdown("The geography and populations come from open data under the Open Government Licence v3.0 (one set "
+            "under CC BY 4.0); the project's own files are MIT-licensed.\n\n" + "\n".join(
+                f"- **{widgets.md(s.name)}** ({widgets.md(s.vintage)}), for {widgets.md(s.used_for)}. "
+                f"_{widgets.md(s.attribution)}_" for s in SOURCES))
+
+st.header("Limits")
+st.markdown(
+    "- **Footprints are approximations.** Announcements named places, CCGs, trusts, practices and brands, not "
+    "boundaries. Each site's geocoding method, score and note are on the Sites page.\n"
+    "- **Networks with no area.** Five acute care collaborations are national or specialist networks: shown by "
+    "their hospitals, with no population claimed and left out of every total.\n"
+    "- **Published and computed populations count different things** (patients, a catchment, care home "
+    "residents, or residents of the footprint); differences above 20% are flagged.\n"
+    "- **2015 geography.** CCGs of April 2015; names from 2013 documents are mapped to their 2015 areas.\n"
+    "- **The map** needs no internet; basemap tiles are off unless the server sets `ATLAS_TILES`."
+)
+st.markdown("How each announcement's names became the site lists, and the footprint decisions taken from "
+            "sources, are recorded with the data: `data/sites/RECONCILIATION.md` in the atlas's source code.")
+st.download_button("Download the reconciliation notes (Markdown)", RECONCILIATION.read_bytes(),
+                   file_name="RECONCILIATION.md", mime="text/markdown", icon=":material/description:",
+                   on_click="ignore")
+
+st.header("Region checks")
+st.caption("Sites whose announced (or inferred) NHS region differs from their footprint's.")
 frame, _footprints = data.sites()
 checks = frame[frame["region_check"].fillna("").astype(str).str.strip() != ""]
 if checks.empty:
     st.info("Every site's announced (or inferred) NHS region agrees with its footprint's.")
 else:
-    st.dataframe(checks[["display_name", "programme", "region_announced", "region_inferred", "nhs_regions",
-                         "region_check"]], hide_index=True, width="stretch",
-                 column_config={"display_name": "Site", "programme": "Programme",
-                                "region_announced": "Region printed", "region_inferred": "Region inferred",
-                                "nhs_regions": "Region of the footprint", "region_check": "Check"})
+    tables.table(checks, ["display_name", "programme", "region_inferred", "nhs_regions", "region_check"])
 widgets.attribution_caption()

@@ -283,20 +283,22 @@ def test_sites_downloads_have_exactly_the_tables_rows(page, server, sites, tmp_p
     path = tmp_path / download.suggested_filename
     download.save_as(path)
     notes, records = read_csv_export(path)
-    assert len(records) == shown and [r["site_id"] for r in records] == ids
-    assert any("Martin Chorley" in n for n in notes)
+    assert notes == [] and len(records) == shown and [r["Site id"] for r in records] == ids  # header first
+    assert "Martin Chorley" in page.locator('[data-testid="stMain"]').inner_text()  # credit beside the button
     assert_formula_safe(records)
     with page.expect_download() as caught:
         page.get_by_role("button", name="footprints as GeoJSON").click()
     geojson = json.loads(Path(caught.value.path()).read_text(encoding="utf-8"))
-    assert [f["properties"]["site_id"] for f in geojson["features"]] == ids
-    assert geojson["attribution"] and all(f["geometry"] for f in geojson["features"])
-    assert all(int(r["residents_0_15"]) + int(r["residents_16_59"]) + int(r["residents_60_plus"]) > 0
+    assert [f["properties"]["Site id"] for f in geojson["features"]] == ids
+    assert any("Martin Chorley" in line for line in geojson["attribution"])
+    assert all(f["geometry"] for f in geojson["features"])
+    assert {c["Column"] for c in geojson["columns"]} == set(geojson["features"][0]["properties"])
+    assert all(int(r["Residents aged 0-15"]) + int(r["Residents aged 16-59"]) + int(r["Residents aged 60+"]) > 0
                for r in records)
     book = download_workbook(page, "rows as Excel", tmp_path / "sites.xlsx")
-    assert book.sheetnames == ["Sites", "Sources"]
+    assert book.sheetnames == ["Sites", "Data dictionary", "Sources"]
     header = [c.value for c in book["Sites"][1]]
-    assert [row[header.index("site_id")] for row in book["Sites"].iter_rows(min_row=2, values_only=True)] == ids
+    assert [row[header.index("Site id")] for row in book["Sites"].iter_rows(min_row=2, values_only=True)] == ids
 
 
 def hospitals_on_map(tab):
@@ -373,11 +375,11 @@ def test_geocode_page_accepts_a_file_and_returns_one_row_per_input_row(page, ser
     overlap_path = tmp_path / "overlap.csv"
     caught.value.save_as(overlap_path)
     _notes, overlap = read_csv_export(overlap_path)
-    assert {r["row"] for r in overlap} == {str(i) for i in range(1, len(UPLOAD) + 1)}
-    assert any("Wirral" in r["site"] for r in overlap if r["row"] == "1")
+    assert {r["Row"] for r in overlap} == {str(i) for i in range(1, len(UPLOAD) + 1)}
+    assert any("Wirral" in r["Programme site"] for r in overlap if r["Row"] == "1")
     assert_formula_safe(overlap)
     book = download_workbook(page, "geocoded (Excel)", tmp_path / "geocoded.xlsx")
-    assert book.sheetnames == ["Geocoded list", "Sources"]
+    assert book.sheetnames == ["Geocoded list", "Data dictionary", "Sources"]
     names = [c.value for c in book["Geocoded list"]["B"]][1:]
     assert names[1] == UPLOAD[1][0] and book["Geocoded list"]["B3"].data_type == "s"
     with page.expect_download() as caught:
@@ -386,10 +388,10 @@ def test_geocode_page_accepts_a_file_and_returns_one_row_per_input_row(page, ser
     caught.value.save_as(path)
     _notes, records = read_csv_export(path)
     assert len(records) == len(UPLOAD)
-    assert [r["row"] for r in records] == [str(i) for i in range(1, len(UPLOAD) + 1)]
-    assert [r["my_column"].lstrip("'") for r in records] == [c for _, c in UPLOAD]
+    assert [r["Row"] for r in records] == [str(i) for i in range(1, len(UPLOAD) + 1)]
+    assert [r["my_column"].lstrip("'") for r in records] == [c for _, c in UPLOAD]  # your columns as uploaded
     assert [r["site_name"].lstrip("'") for r in records] == [n for n, _ in UPLOAD]
-    assert {r["status"] for r in records} <= {"matched", "ambiguous", "unmatched"}
+    assert {r["Geocoding status"] for r in records} <= {"matched", "ambiguous", "unmatched"}
     assert_formula_safe(records)
 
 
@@ -406,7 +408,7 @@ def test_geocode_page_explains_a_bad_file(page, server, tmp_path):
 @pytest.mark.parametrize(("path", "name", "wait_for"), [
     ("", "overview", "People covered"),
     ("/coverage", "coverage", "Places in more than one programme"),
-    ("/methods", "methods", "Known limitations"),
+    ("/methods", "methods", "Limits"),
     ("/geocode", "geocode-empty", "Your site list"),
 ])
 def test_every_page_renders_offline(page, server, path, name, wait_for):

@@ -7,6 +7,7 @@ that leaves 127.0.0.1 is blocked and fails the test.
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -58,8 +59,12 @@ def test_an_upload_with_clashing_columns_keeps_them_and_says_so(page, server, tm
     path.write_bytes(b"site_name,status,row\nWirral,open,7\nAtlantis,closed,8\n")
     page.goto(f"{server}/geocode")
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
-    page.get_by_text("geocoded_status").first.wait_for()
-    assert "geocoded_status" in alerts_text(page) and "geocoded_row" in alerts_text(page)
+    page.get_by_text("Row (atlas)").first.wait_for()  # the page's columns have readers' names
+    assert "Row (atlas)" in alerts_text(page) and "Geocoding status" not in alerts_text(page)
+    with page.expect_download() as caught:
+        page.get_by_role("button", name="geocoded (CSV)").click()
+    header = Path(caught.value.path()).read_text(encoding="utf-8-sig").splitlines()[0].split(",")
+    assert header[:4] == ["Row (atlas)", "site_name", "status", "row"] and "Geocoding status" in header
 
 
 def test_a_link_streamlit_ignores_whole_gets_a_notice(page, server):  # noqa: F811

@@ -134,12 +134,12 @@ def test_picture_of_all_sites_is_a_slide_with_legend_and_attribution(atlas, site
     assert "<img" not in text and "km" in text and re.search(r"Made \d{4}-\d\d-\d\d", text)
 
 
-def test_workbook_has_both_sheets_and_keeps_formulas_as_text():
+def test_workbook_has_its_sheets_and_keeps_formulas_as_text():
     frame = pd.DataFrame({"site": ["=HYPERLINK(\"http://x\",\"y\")", "+44 1234", "Wirral\x07"],
                           "population": pd.array([1, pd.NA, 3], dtype="Int64"), "share": [1.5, float("nan"), 2.0]})
     data = workbook.to_xlsx(frame, ATTRIBUTION, sheet="Sites", notes=["A note."])
     book = load_workbook(io.BytesIO(data))
-    assert book.sheetnames == ["Sites", workbook.SOURCES_SHEET]
+    assert book.sheetnames == ["Sites", workbook.DICTIONARY_SHEET, workbook.SOURCES_SHEET]
     sheet = book["Sites"]
     assert [c.value for c in sheet[1]] == ["site", "population", "share"]
     formula = sheet["A2"]

@@ -44,11 +44,24 @@ def test_safe_csv_escapes_every_formula_start_and_keeps_the_rest():
 def test_safe_csv_reads_back_with_pandas(small_atlas):
     frame = pd.DataFrame({"site_id": ["a", "b"], "population": pd.array([small_atlas.population(
         small_atlas.lsoas_of("ccg", "12F")), pd.NA], dtype="Int64"), "codes": ["12F;02F", ""]})
-    data = export.to_safe_csv(frame, "line one\n\nline two")
+    data = export.to_safe_csv(frame, "line one\n\nline two")  # the command line's --attribution
     back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", skiprows=2, keep_default_na=False, dtype=str)
     assert list(back["site_id"]) == ["a", "b"]
     assert back["population"][0] == str(frame["population"][0]) and back["population"][1] == ""
     assert data.startswith(b"\xef\xbb\xbf")  # a BOM, so Excel reads the (c) signs right
+
+
+def test_a_page_csv_opens_with_no_options(tmp_path):
+    """What the pages download: the header is the first line, read by pandas (and a spreadsheet) as it is."""
+    frame = pd.DataFrame({"Site": ["Wirral", "=SUM(A1)", "Café £"], "Population covered": pd.array(
+        [320_900, pd.NA, 5], dtype="Int64"), "Announced": [dt.date(2015, 3, 10), None, dt.date(2013, 11, 1)]})
+    path = tmp_path / "sites.csv"
+    path.write_bytes(export.to_safe_csv(frame))
+    back = pd.read_csv(path)
+    assert list(back.columns) == list(frame.columns) and len(back) == 3
+    assert back["Site"].tolist() == ["Wirral", "'=SUM(A1)", "Café £"]
+    assert back["Population covered"].iloc[0] == 320_900 and pd.isna(back["Population covered"].iloc[1])
+    assert back["Announced"].iloc[0] == "2015-03-10" and pd.isna(back["Announced"].iloc[1])
 
 
 def test_geojson_export_one_feature_per_row_with_nothing_lost(small_atlas):

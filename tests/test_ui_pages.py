@@ -10,10 +10,13 @@ running pages directly with ``switch_page`` before a first run checks that this 
 from __future__ import annotations
 
 import html
+import json
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from geo.present.wording import CARE_MODEL_NAMES
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = ["pages/overview.py", "pages/map.py", "pages/sites.py", "pages/coverage.py", "pages/geocode.py",
@@ -54,7 +57,9 @@ def what_is_shown(at: AppTest) -> tuple:
 def test_sidebar_filters_and_count_on_the_landing_page(app):
     at = app()
     assert sidebar_count(at) == f"**{TOTAL} of {TOTAL} sites** match."
-    assert [w.label for w in at.sidebar.multiselect] == ["Programme", "Care model", "NHS England region (2015)"]
+    assert [w.label for w in at.sidebar.multiselect] == ["Programme", "Care model (vanguards)",
+                                                         "NHS England region (2015)"]
+    assert at.sidebar.multiselect[1].options == [CARE_MODEL_NAMES[m] for m in CARE_MODEL_NAMES]  # written out
     assert at.sidebar.select_slider[0].label == "Announced by" and at.sidebar.select_slider[0].value == "September 2015"
     assert at.sidebar.slider[0].value == (0, TOP) and at.sidebar.text_input[0].value == ""
     at.sidebar.multiselect[0].set_value(["Integration pioneer"]).run()
@@ -73,6 +78,16 @@ def test_every_page_runs_and_follows_the_filters(app, page):
         assert what_is_shown(at) != before
     at.text_input(key="q").set_value("no site is called this").run()
     assert not at.exception and sidebar_count(at) == f"**0 of {TOTAL} sites** match."
+
+
+@pytest.mark.parametrize("page", ["pages/overview.py", "pages/map.py", "pages/sites.py", "pages/coverage.py"])
+def test_no_matching_site_says_so_offers_to_clear_and_downloads_nothing(app, page):
+    at = app(page, q="no site is called this")
+    assert "No sites match these filters." in [i.value for i in at.info]
+    assert not at.get("download_button") and not at.dataframe and not at.metric
+    at.button(key="clear_filters_page").click().run()
+    assert not at.exception and sidebar_count(at) == f"**{TOTAL} of {TOTAL} sites** match."
+    assert at.text_input(key="q").value == ""
 
 
 def test_map_reference_layers_and_shading_can_be_chosen(app):
@@ -99,13 +114,20 @@ def test_overview_headlines_follow_the_filters(app):
     assert float(metric(at, "Share of England").rstrip("%")) < float(everyone.rstrip("%"))
 
 
-def test_url_parameters_seed_the_filters(app):
-    at = app("pages/map.py", programme="Vanguard", model=["PACS", "MCP"], q="")
+@pytest.mark.parametrize("models", [["PACS", "MCP"], [CARE_MODEL_NAMES["PACS"], CARE_MODEL_NAMES["MCP"]]])
+def test_url_parameters_seed_the_filters(app, models):
+    at = app("pages/map.py", programme="Vanguard", model=models, q="")  # short names (older links) or in full
     assert at.multiselect(key="programme").value == ["Vanguard"]
-    assert at.multiselect(key="model").value == ["PACS", "MCP"]
+    assert at.multiselect(key="model").value == [CARE_MODEL_NAMES["PACS"], CARE_MODEL_NAMES["MCP"]]
     assert sidebar_count(at) == f"**23 of {TOTAL} sites** match."
     assert metric(at, "Footprints drawn") == "23 of 23"
     assert not at.warning
+
+
+def test_an_older_link_with_pioneers_as_a_care_model_chooses_the_programme(app):
+    at = app("pages/sites.py", model="Integration pioneer")
+    assert at.multiselect(key="programme").value == ["Integration pioneer"] and not at.warning
+    assert sidebar_count(at) == f"**{PIONEERS} of {TOTAL} sites** match."
 
 
 def test_announced_by_steps_through_the_programme(app):
@@ -123,7 +145,7 @@ def test_population_range_from_the_url(app):
     at = app("pages/sites.py", pop=["300", "2100"])
     assert at.slider(key="pop").value == (300, 2100)
     table = at.dataframe[0].value
-    assert 0 < len(table) < TOTAL and (table["population"] >= 300_000).all()
+    assert 0 < len(table) < TOTAL and (table["Population covered"] >= 300_000).all()
 
 
 @pytest.mark.parametrize("page", ["pages/overview.py", "pages/map.py", "pages/coverage.py"])
@@ -140,7 +162,7 @@ def test_bad_url_values_give_a_notice_not_an_error(app, page):
     # the notice stays on a rerun and goes once the user changes a filter
     at.run()
     assert len(at.warning) == 4
-    at.multiselect(key="model").set_value(["PACS"]).run()
+    at.multiselect(key="model").set_value([CARE_MODEL_NAMES["PACS"]]).run()
     assert not at.exception and not at.warning
 
 
@@ -157,7 +179,10 @@ def test_sites_table_shows_the_filtered_rows_with_status_and_both_downloads(app)
     at = app("pages/sites.py", region="London")
     table = at.dataframe[0].value
     assert sidebar_count(at) == f"**{len(table)} of {TOTAL} sites** match."
-    assert all(r == "" or "London" in r.split(";") for r in table["nhs_regions"]) and "status" in table
+    assert all(r == "" or "London" in r.split(";") for r in table["NHS regions of the footprint"])
+    assert "Geocoding status" in table and "Care model" in table and "care_model" not in table
+    assert table["Source: publisher"].str.len().gt(0).all() and table["Source: address"].str.startswith("http").all()
+    assert (table["Population covered"].dropna() % 100 == 0).all()  # quoted as ONS asks: nearest 100
     labels = [b.label for b in at.get("download_button")]
     assert f"Download these {len(table)} rows as CSV" in labels
     assert f"Download these {len(table)} footprints as GeoJSON" in labels
@@ -167,10 +192,18 @@ def test_coverage_counts_each_person_once(app):
     at = app("pages/coverage.py")
     by_model, by_region = at.dataframe[0].value, at.dataframe[1].value
     total = int(metric(at, "People covered (each once)").replace(",", ""))
-    assert by_model["sites"].sum() == TOTAL
-    assert by_region["population"].sum() == total  # regions partition the people covered
-    assert by_model["population"].sum() >= total  # care models overlap (pioneers contain vanguards)
-    assert "Places in more than one programme" in [h.value for h in at.subheader]
+    assert total % 100 == 0 and metric(at, "Share of England").count(".") == 1  # 55.9%: one decimal
+    assert by_model["Sites"].sum() == TOTAL
+    # regions partition the people covered (each figure rounded to the nearest 100)
+    assert abs(by_region["Population covered"].sum() - total) <= 50 * (len(by_region) + 1)
+    assert by_model["Population covered"].sum() >= total  # care models overlap (pioneers contain vanguards)
+    assert "Multispecialty community provider (MCP)" in set(by_model["Care model, or programme"])
+    assert "Integration pioneers (no care model)" in set(by_model["Care model, or programme"])
+    assert "Places in more than one programme" in [h.value for h in at.header]
+    charts = [json.loads(c.proto.spec)["encoding"] for c in at.get("vega_lite_chart")]
+    assert [c["y"]["field"] for c in charts] == ["Care model, or programme", "NHS region", "District"]
+    assert charts[0]["x"]["field"] == "Population covered" and charts[0]["x"]["title"].endswith("(millions)")
+    assert charts[2]["x"]["title"].endswith("(thousands)")  # axes in thousands or millions, not 8,000,000
 
 
 def test_methods_lists_sources_basis_and_region_mismatches(app):
@@ -179,10 +212,11 @@ def test_methods_lists_sources_basis_and_region_mismatches(app):
 
     at = app("pages/methods.py")
     text = " ".join(m.value for m in at.markdown)
-    assert "Martin Chorley" in text and "SAPE18DT5" in text and "Morecambe Bay" in text
-    assert md(POPULATION_BASIS) in text
+    assert "Martin Chorley" in text and "SAPE18DT5" in text and "NHS North Cumbria CCG" in text
+    assert md(POPULATION_BASIS) in text and "RECONCILIATION.md" in text and "000_1bc2f922438282d7" not in text
+    assert "Contents" in text and [h.value for h in at.header][:2] == ["The sites", "How footprints are drawn"]
     checks = at.dataframe[0].value
-    assert "East and North Hertfordshire" in " ".join(checks["display_name"])
+    assert "East and North Hertfordshire" in " ".join(checks["Site"])
 
 
 GOOD_CSV = (
@@ -204,11 +238,12 @@ def test_geocode_page_returns_every_uploaded_row(app):
     statuses = sum(int(metric(at, s)) for s in ("Matched", "Ambiguous", "Unmatched"))
     assert statuses == 4
     tables = [d.value for d in at.dataframe]
-    shown = [t for t in tables if "site" not in t]  # the tables by status
+    shown = [t for t in tables if "Programme site" not in t]  # the tables by status
     assert sum(len(t) for t in shown) == 4
-    assert sorted(r for t in shown for r in t["row"]) == [1, 2, 3, 4]
-    (overlap,) = [t for t in tables if "site" in t]  # your list beside the programme: every row at least once
-    assert set(overlap["row"]) == {1, 2, 3, 4}
+    assert sorted(r for t in shown for r in t["Row"]) == [1, 2, 3, 4]
+    assert all("Geocoding status" in t and "site_name" in t for t in shown)  # your column keeps its name
+    (overlap,) = [t for t in tables if "Programme site" in t]  # your list beside the programme: every row once+
+    assert set(overlap["Row"]) == {1, 2, 3, 4}
     labels = [b.label for b in at.get("download_button")]
     assert "Download all 4 rows, geocoded (CSV)" in labels
     assert "Download all 4 rows, geocoded (Excel)" in labels and "Download the overlap (CSV)" in labels

@@ -58,7 +58,29 @@ def _clear_notices() -> None:
     st.session_state[NOTICES] = []
 
 
-def _reset_filters() -> None:
+def _read_short_names() -> None:
+    """A link's care models given by their short names ("model=MCP"), or an older link's pioneers under
+    ``model``, are read as the filter's names in full (and the programme) before the filters read the link.
+
+    The address keeps the short form, which still gives this view; Streamlit writes the full names
+    into it at the next change of a filter.
+    """
+    keys = flt.KEYS
+    given = st.query_params.get_all(keys["care_model"])
+    if not given or set(given) <= set(flt.CARE_MODEL_OPTIONS):
+        return
+    models, programmes = flt.care_models_from_link(given)
+    if models:
+        st.query_params[keys["care_model"]] = models
+    else:
+        del st.query_params[keys["care_model"]]
+    if programmes:
+        st.query_params[keys["programme"]] = list(dict.fromkeys(st.query_params.get_all(keys["programme"])
+                                                               + programmes))
+    st.rerun()  # the filters are bound to the link when created: they read it afresh
+
+
+def reset_filters() -> None:
     keys = flt.KEYS
     for key in (keys["programme"], keys["care_model"], keys["region"]):
         st.session_state[key] = []
@@ -80,13 +102,16 @@ def sidebar_filters() -> View:
     if not state.get(CHECKED):
         state[CHECKED] = True
         state[NOTICES] = flt.check_query(_query_values(), regions(), bounds).notices
+        _read_short_names()
     with st.sidebar:
-        st.header("Filters")
+        st.markdown("**Filters**")
         long_link_notice()  # invisible unless Streamlit ignored the whole link
         st.multiselect("Programme", flt.PROGRAMMES, key=keys["programme"], bind="query-params",
                        placeholder="All programmes", on_change=_clear_notices)
-        st.multiselect("Care model", flt.CARE_MODELS, key=keys["care_model"], bind="query-params",
-                       placeholder="All care models", on_change=_clear_notices)
+        st.multiselect("Care model (vanguards)", flt.CARE_MODEL_OPTIONS, key=keys["care_model"],
+                       bind="query-params", placeholder="All care models", on_change=_clear_notices,
+                       help="The five new care models the vanguards tested. Integration pioneers had no care "
+                            "model: choose them under Programme.")
         st.multiselect("NHS England region (2015)", regions(), key=keys["region"], bind="query-params",
                        placeholder="All regions", on_change=_clear_notices,
                        help="A site counts in every region its footprint reaches.")
@@ -102,8 +127,14 @@ def sidebar_filters() -> View:
                       help="Matches site names, lead organisations, CCGs and local authorities.")
         current = view()
         st.markdown(f"**{len(current.frame)} of {current.total} sites** match.")
-        st.button("Clear filters", on_click=_reset_filters, disabled=current.filters.is_default())
+        st.button("Clear filters", on_click=reset_filters, disabled=current.filters.is_default())
         st.caption("The filters live in the page address: copy it to share this view.")
     for notice in state.get(NOTICES) or []:
         st.warning(md(notice), icon=":material/link_off:")
     return current
+
+
+def no_sites_notice(what: str = "sites") -> None:
+    """The empty state of a filtered page: nothing matches, and one click clears the filters."""
+    st.info(f"No {what} match these filters.", icon=":material/filter_alt_off:")
+    st.button("Clear filters", on_click=reset_filters, key="clear_filters_page", icon=":material/filter_alt_off:")

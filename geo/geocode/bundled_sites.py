@@ -9,6 +9,7 @@ import pandas as pd
 from geo.atlas import Atlas
 from geo.config import PROJECT_ROOT
 from geo.geocode.ladder import Geocoder
+from geo.sources import CITATIONS_FILE, site_citations
 
 SITES_DIR = PROJECT_ROOT / "data" / "sites"
 #: One file per announcement, vanguards first, in the order the programme grew within each.
@@ -17,8 +18,13 @@ SITE_FILES = ("vanguards_2015.csv", "vanguards_2015_uec.csv", "vanguards_2015_ac
 
 
 def read_site_lists(folder: Path = SITES_DIR) -> pd.DataFrame:
-    """The five bundled lists, vanguards first, exactly as written (all text)."""
-    frames = [pd.read_csv(folder / name, dtype=str, keep_default_na=False) for name in SITE_FILES]
+    """The five bundled lists, vanguards first, as written (all text), each site with the citation of
+    its announcement (``geo.sources.CITATION_COLUMNS``, from ``citations.csv``)."""
+    frames = []
+    for name in SITE_FILES:
+        frame = pd.read_csv(folder / name, dtype=str, keep_default_na=False)
+        files = pd.Series(name, index=frame.index)
+        frames.append(frame.join(site_citations(frame, files, folder / CITATIONS_FILE.name)))
     return pd.concat(frames, ignore_index=True)
 
 

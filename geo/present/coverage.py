@@ -48,7 +48,7 @@ def coverage_by(atlas: Atlas, frame: pd.DataFrame, footprints: Mapping[str, froz
     if column != "nhs_regions":
         no_area = frame.loc[[not footprints.get(i) for i in frame["site_id"]], column].value_counts()
         out["no_area_sites"] = out[column].map(no_area).fillna(0).astype(int)
-    out["share_of_england_pct"] = (out["population"] / england * 100).round(2)
+    out["share_of_england_pct"] = (out["population"] / england * 100).round(1)
     return out
 
 
@@ -80,7 +80,7 @@ def multi_programme_places(atlas: Atlas, frame: pd.DataFrame,
         for lsoa in lsoas:
             counts[lsoa] = counts.get(lsoa, 0) + 1
     shared = sorted(x for x, c in counts.items() if c > 1)
-    columns = ["district", "programmes", "sites", PEOPLE_IN_BOTH]
+    columns = ["district", "programmes", "site_names", PEOPLE_IN_BOTH]
     if not shared:
         return pd.DataFrame(columns=columns)
     table = atlas.lsoas.loc[shared]
@@ -90,7 +90,7 @@ def multi_programme_places(atlas: Atlas, frame: pd.DataFrame,
         sites = [(p, n) for i, n, p in zip(frame["site_id"], frame["display_name"], frame["programme"])
                  if footprints.get(i, frozenset()) & lsoas]
         rows.append({"district": lad, "programmes": "; ".join(sorted({p for p, _ in sites})),
-                     "sites": "; ".join(n for _, n in sites),
+                     "site_names": "; ".join(n for _, n in sites),
                      PEOPLE_IN_BOTH: int(group["population"].sum())})
     return pd.DataFrame(rows, columns=columns)
 

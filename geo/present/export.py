@@ -1,6 +1,8 @@
 """Exports of a site table: CSV that no spreadsheet will run as a formula, and GeoJSON footprints.
 
-Both carry the attribution lines the sources ask for, so credit travels with the data.
+A page's CSV starts with its header, so ``pandas.read_csv(path)`` and a spreadsheet open it as it
+is; credit travels beside it (the page, the Excel workbook's Sources sheet, the GeoJSON's
+``attribution`` member). The command line's ``--attribution`` puts the lines before the header.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from geo.geography import geometry_json, to_wgs84
 #: A cell starting with one of these can run as a formula in Excel, LibreOffice or Sheets
 #: (OWASP "CSV injection"); full-width forms are included because some locales accept them.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-#: Lines before the header of an exported CSV start with this (one quoted cell each).
+#: Lines before the header of a command-line CSV with ``--attribution`` start with this (one quoted cell each).
 COMMENT = "#"
 #: Text that reads as a plain number ("-2.29", "+44", "1e-3"): a spreadsheet takes it as that
 #: number, not a formula, so it is written unchanged (negative longitudes survive a round trip).
@@ -40,11 +42,11 @@ def safe_cell(value: object) -> object:
     return value
 
 
-def to_safe_csv(frame: pd.DataFrame, attribution: str | Sequence[str]) -> bytes:
-    """UTF-8 CSV (with a byte-order mark, for Excel) of ``frame``, formula-safe, attribution first.
+def to_safe_csv(frame: pd.DataFrame, attribution: str | Sequence[str] = ()) -> bytes:
+    """UTF-8 CSV (with a byte-order mark, for Excel) of ``frame``, formula-safe, the header first.
 
-    Each attribution line is one quoted cell starting with ``#``, before the header row; read
-    it back with ``pandas.read_csv(path, comment=None, skiprows=<lines starting with '#'>)``.
+    Only when ``attribution`` is given (the command line's ``--attribution``) does each line come
+    first, as one quoted cell starting with ``#``; ``geo.geocode.site_csv`` skips such lines.
     """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -82,6 +84,7 @@ def to_geojson_export(
     attribution: str | Sequence[str],
     geometries: Mapping[str, dict] | None = None,
     key: str = "site_id",
+    about: Mapping[str, object] | None = None,
 ) -> str:
     """GeoJSON FeatureCollection: one feature per row of ``frame``, its footprint as geometry.
 
@@ -89,7 +92,8 @@ def to_geojson_export(
     A row with no footprint keeps its properties with a null geometry, so nothing is lost.
     ``geometries`` (GeoJSON geometry dicts by key, e.g. from :func:`geo.present.folium_map.footprint_geometries`)
     is used when given; otherwise each footprint is dissolved from its LSOAs and reprojected.
-    The attribution goes in a top-level ``attribution`` member (RFC 7946 foreign member).
+    The attribution goes in a top-level ``attribution`` member and ``about`` (what the properties
+    mean, notes) in further top-level members (RFC 7946 foreign members).
     """
     features = []
     for position, (_, row) in enumerate(frame.iterrows()):
@@ -106,7 +110,7 @@ def to_geojson_export(
             geometry = _wgs84_geometry(atlas, codes)
         features.append({"type": "Feature", "properties": {c: _json_value(row[c]) for c in frame.columns},
                          "geometry": geometry})
-    collection = {"type": "FeatureCollection", "attribution": attribution_lines(attribution),
+    collection = {"type": "FeatureCollection", "attribution": attribution_lines(attribution), **(about or {}),
                   "features": features}
     return json.dumps(collection, ensure_ascii=False, separators=(",", ":"))
 

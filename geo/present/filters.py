@@ -13,9 +13,13 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from geo.present.wording import CARE_MODEL_NAMES, PIONEER, care_model_code, care_model_name
+
 PROGRAMMES: tuple[str, ...] = ("Vanguard", "Integration pioneer")
-CARE_MODELS: tuple[str, ...] = ("PACS", "MCP", "Enhanced health in care homes", "Urgent and emergency care",
-                                 "Acute care collaboration", "Integration pioneer")
+#: The vanguards' care models (short names, as in the site lists); pioneers are a programme, not a care model.
+CARE_MODELS: tuple[str, ...] = tuple(CARE_MODEL_NAMES)
+#: The care model filter shows them in full, and so does its link; a link may also give the short name.
+CARE_MODEL_OPTIONS: tuple[str, ...] = tuple(CARE_MODEL_NAMES.values())
 #: The programme's announcements, oldest first: (month, what was announced). The "announced by"
 #: filter shows the programme as it stood at the end of a month, so it can be stepped through.
 ANNOUNCEMENTS: tuple[tuple[str, str], ...] = (
@@ -54,9 +58,11 @@ class Filters:
         """True when nothing is filtered out."""
         return self == Filters()
 
-    def describe(self) -> list[str]:
-        """Short words for what is filtered, for file names and captions (empty when nothing is)."""
-        words = list(self.programmes) + list(self.care_models) + list(self.regions)
+    def describe(self, written_out: bool = False) -> list[str]:
+        """Short words for what is filtered, for file names (care models in full when ``written_out``,
+        for captions and pictures); empty when nothing is filtered."""
+        models = [care_model_name(m) or m for m in self.care_models] if written_out else list(self.care_models)
+        words = list(self.programmes) + models + list(self.regions)
         if self.population_min is not None or self.population_max is not None:
             low = f"{self.population_min:,}" if self.population_min is not None else "0"
             high = f"{self.population_max:,}" if self.population_max is not None else "any"
@@ -176,7 +182,16 @@ def filters_from_values(
             high = int(population_k[1] * POPULATION_UNIT)
     by = dict(zip(ANNOUNCED_LABELS, ANNOUNCED_MONTHS)).get(announced_by or "", announced_by)
     by = by if by in ANNOUNCED_MONTHS[:-1] else None
-    return Filters(tuple(programmes), tuple(care_models), tuple(regions), low, high, search.strip()[:MAX_SEARCH], by)
+    models = tuple(care_model_code(m) for m in care_models)
+    return Filters(tuple(programmes), models, tuple(regions), low, high, search.strip()[:MAX_SEARCH], by)
+
+
+def care_models_from_link(values: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Care models a link gives, as the filter shows them (in full), and any programme given there:
+    "MCP" is the multispecialty community provider, and "Integration pioneer", which links made before
+    the two facets were separated put under ``model``, is a programme."""
+    models = [CARE_MODEL_NAMES[care_model_code(v)] for v in values if care_model_code(v) in CARE_MODEL_NAMES]
+    return list(dict.fromkeys(models)), [PIONEER] if PIONEER in values else []
 
 
 def check_query(
@@ -191,13 +206,14 @@ def check_query(
     searches each get a notice naming the value and what would be valid.
     """
     out = Checked()
-    choices = {KEYS["programme"]: ("programme", PROGRAMMES), KEYS["care_model"]: ("care model", CARE_MODELS),
+    choices = {KEYS["programme"]: ("programme", PROGRAMMES), KEYS["care_model"]: ("care model", CARE_MODEL_OPTIONS),
                KEYS["region"]: ("NHS region", tuple(regions))}
+    also = {KEYS["care_model"]: (*CARE_MODELS, PIONEER)}  # short names, and pioneers in older links
     for key, raw in params.items():
         values = [raw] if isinstance(raw, str) else list(raw)
         if key in choices:
             what, options = choices[key]
-            good = [v for v in values if v in options or v == ""]
+            good = [v for v in values if v in options or v in also.get(key, ()) or v == ""]
             for bad in (v for v in values if v not in good):
                 out.notices.append(f"Ignored {key}={_shown(bad)} from the link: not a known {what} "
                                    f"(one of {', '.join(options)}).")

@@ -28,13 +28,12 @@ from geo.atlas import Atlas
 from geo.config import LOCAL_CSS, LOCAL_JS
 from geo.geography import round_coordinates, to_wgs84, union_lsoas
 from geo.present.palette import (
-    CARE_MODEL_COLOURS,
-    OTHER_COLOUR,
     OTHER_LABEL,
     OUTLINE_COLOURS,
     POPULATION_RAMP,
     care_model_colour,
 )
+from geo.present.wording import key_groups, key_label, people
 
 #: Footprint simplification (metres). With all 43 bundled sites and CCG outlines the map HTML
 #: stays under 450 KB (see bench/app.py); 250 m is below a pixel at the zoom that shows England.
@@ -155,9 +154,9 @@ def site_properties(row: Mapping[str, object], key: str) -> dict[str, object]:
     return {
         "key": str(row[key]),
         "name": html.escape(str(name)),
-        "model": html.escape(care_model or OTHER_LABEL),
+        "model": html.escape(key_label(care_model) if care_model else OTHER_LABEL),
         "region": html.escape(str(region).replace(";", "; ")) if isinstance(region, str) else "",
-        "population": "not known" if pd.isna(population) else f"{int(population):,}",
+        "population": "not known" if pd.isna(population) else people(population),
         "colour": care_model_colour(care_model),
     }
 
@@ -199,13 +198,13 @@ var {{ this.get_name() }} = L.control({position: "bottomright"});
 
 
 def legend_html(care_models: Iterable[str], breaks: list[float] | None = None, layer_label: str = "") -> str:
-    """The legend: one swatch per care model on the map, then the choropleth classes if any."""
-    present = list(dict.fromkeys(care_models))
-    rows = ["<b>Care model</b>"]
-    for model in [m for m in CARE_MODEL_COLOURS if m in present] + (
-            [OTHER_LABEL] if any(m not in CARE_MODEL_COLOURS for m in present) else []):
-        colour = CARE_MODEL_COLOURS.get(model, OTHER_COLOUR)
-        rows.append(f'<i style="background:{colour};opacity:.75"></i>{html.escape(model)}<br>')
+    """The legend: the care models on the map written out, pioneers under their programme, then the
+    choropleth classes if any."""
+    rows = []
+    for heading, lines in key_groups(care_models):
+        rows.append(f"<b>{html.escape(heading)}</b>" if heading else "")
+        rows += [f'<i style="background:{care_model_colour(model)};opacity:.75"></i>{html.escape(line)}<br>'
+                 for model, line in lines]
     if breaks:
         rows.append(f"<b>Population, {html.escape(layer_label)}</b>")
         for i, colour in enumerate(POPULATION_RAMP):

@@ -24,16 +24,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
 from geo.geography import BNG, WGS84
-from geo.present.palette import (
-    CARE_MODEL_COLOURS,
-    COAST_COLOUR,
-    LABEL_COLOUR,
-    LAND_COLOUR,
-    OTHER_COLOUR,
-    OTHER_LABEL,
-    SEA_COLOUR,
-    care_model_colour,
-)
+from geo.present.palette import COAST_COLOUR, LABEL_COLOUR, LAND_COLOUR, SEA_COLOUR, care_model_colour
+from geo.present.wording import CARE_MODEL_HEADING, key_groups
 
 #: Slide size: 13.33 x 7.5 inches (PowerPoint's 16:9) at 144 dpi is 1920 x 1080 pixels.
 SIZE_IN = (13.3334, 7.5)
@@ -142,14 +134,11 @@ def _draw_labels(ax, labels: Sequence[dict]) -> None:
 
 
 def _legend(fig: Figure, x: float, models: list[str]) -> None:
-    """One swatch per care model drawn, in the palette's order, then "other" if any."""
-    present = list(dict.fromkeys(models))
-    handles = [Patch(facecolor=colour, edgecolor="#333333", alpha=0.75, label=model)
-               for model, colour in CARE_MODEL_COLOURS.items() if model in present]
-    if any(m not in CARE_MODEL_COLOURS for m in present):
-        handles.append(Patch(facecolor=OTHER_COLOUR, edgecolor="#333333", alpha=0.75, label=OTHER_LABEL))
+    """One swatch per care model drawn, written out, in the palette's order; pioneers, then "other", after."""
+    handles = [Patch(facecolor=care_model_colour(model), edgecolor="#333333", alpha=0.75, label=line)
+               for _heading, lines in key_groups(models) for model, line in lines]
     if handles:
-        fig.legend(handles=handles, title="Care model", loc="upper left", bbox_to_anchor=(x - 0.005, 0.69),
+        fig.legend(handles=handles, title=CARE_MODEL_HEADING, loc="upper left", bbox_to_anchor=(x - 0.005, 0.69),
                    frameon=False, fontsize=10.5, title_fontsize=11, alignment="left")
 
 
