@@ -389,7 +389,7 @@ async def failover(browser, deployment: Deployment, vanguards: int) -> None:
         kept = "programme=Vanguard" in tab.url
         started = time.perf_counter()
         await tab.get_by_role("combobox", name="Care model").click()
-        await tab.get_by_role("option", name="MCP", exact=True).click()
+        await tab.get_by_role("option", name=re.compile(r"\(MCP\)")).click()
         await tab.keyboard.press("Escape")
         await tab.wait_for_function(
             "() => { const f = document.querySelector('" + FOLIUM + "');"
