@@ -1,4 +1,4 @@
-"""Load on a real server: N concurrent sessions open the map and change a filter; uploads and memory.
+"""Load on a real server: N concurrent sessions open the map, change a filter, click a site; uploads and memory.
 
 Starts ``streamlit run app.py`` on a free port of 127.0.0.1 (nothing else is contacted: every
 request that leaves 127.0.0.1 is blocked and counted as an error) and drives Debian's Chromium
@@ -6,7 +6,9 @@ with Playwright. In one run it measures:
 
 1. one session alone (the baseline), then ``--sessions`` (default 20) at once; each session opens
    ``/map``, waits until every footprint is drawn, picks "Vanguard" in the Programme filter and
-   waits until the map shows the vanguards only. Printed: p50/p95 of both steps, errors, and the
+   waits until the map shows the vanguards only, then clicks a footprint and waits for its details
+   (the viewer in ``bench/viewer.py``, shared with ``bench/replicas.py``). Printed: p50/p95 of each
+   step, errors, and the
    server's CPU seconds (``/proc/PID/stat``) and resident memory (``VmRSS``) per session, the
    concurrent figure beside the single session's.
 2. memory: ``--uploads`` (default 5) sessions upload distinct ``--rows``-row lists (default
@@ -46,7 +48,6 @@ import csv
 import io
 import os
 import random
-import socket
 import subprocess
 import sys
 import tempfile
@@ -54,39 +55,24 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.viewer import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    STEP_TIMEOUT_MS,
+    cpu_seconds,
+    footprint_counts,
+    free_port,
+    guarded_context,
+    map_session,
+    pct,
+    rss_mb,
+)
 from geo.atlas import open_atlas  # noqa: E402
 from geo.build.static_assets import install_static  # noqa: E402
-from geo.geocode.bundled_sites import bundled_sites  # noqa: E402
-from geo.present import filters as flt  # noqa: E402
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-FOLIUM = 'iframe[title="streamlit_folium.st_folium"]'
-TICKS = os.sysconf("SC_CLK_TCK")
-STEP_TIMEOUT_MS = 180_000
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def start_server(port: int, log_path: Path, root: Path = ROOT) -> subprocess.Popen:
@@ -114,59 +100,6 @@ def start_server(port: int, log_path: Path, root: Path = ROOT) -> subprocess.Pop
         time.sleep(0.3)
     proc.kill()
     raise SystemExit(f"streamlit did not start; see {log_path}")
-
-
-async def guarded_context(browser, outside: list[str]):
-    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
-
-    async def guard(route):
-        url = route.request.url
-        if urlparse(url).hostname == "127.0.0.1" or url.startswith(("data:", "blob:")):
-            await route.continue_()
-        else:
-            outside.append(url)
-            await route.abort()
-
-    await context.route("**/*", guard)
-    return context
-
-
-async def wait_for_footprints(tab, count: int) -> None:
-    paths = tab.frame_locator(FOLIUM).locator("path.atlas-footprint")
-    deadline = time.monotonic() + STEP_TIMEOUT_MS / 1000
-    while await paths.count() != count:
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"map shows {await paths.count()} footprints, expected {count}")
-        await asyncio.sleep(0.2)
-
-
-async def map_session(browser, base: str, total: int, vanguards: int) -> dict:
-    """Open the map, wait for every footprint, filter to vanguards, wait for the redraw."""
-    outside: list[str] = []
-    context = await guarded_context(browser, outside)
-    out = {"open": None, "filter": None, "error": ""}
-    try:
-        tab = await context.new_page()
-        tab.set_default_timeout(STEP_TIMEOUT_MS)
-        started = time.perf_counter()
-        await tab.goto(f"{base}/map")
-        await wait_for_footprints(tab, total)
-        out["open"] = time.perf_counter() - started
-        started = time.perf_counter()
-        await tab.get_by_role("combobox", name="Programme").click()
-        await tab.get_by_role("option", name="Vanguard").click()
-        await tab.keyboard.press("Escape")
-        await wait_for_footprints(tab, vanguards)
-        out["filter"] = time.perf_counter() - started
-        if await tab.locator('[data-testid="stException"]').count():
-            out["error"] = "exception shown on the page"
-    except Exception as exc:  # noqa: BLE001 - every failure is counted and named
-        out["error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:120]}"
-    finally:
-        await context.close()
-    if outside and not out["error"]:
-        out["error"] = f"reached outside 127.0.0.1: {outside[:2]}"
-    return out
 
 
 async def upload_session(browser, base: str, path: Path) -> str:
@@ -323,11 +256,6 @@ def streamlit_memory(base: str) -> str:
     return "Streamlit holds: " + (", ".join(parts) or "no cache bytes") + ("; " + "; ".join(other[:6]) if other else "")
 
 
-def pct(values: list[float], q: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, max(0, round(q * (len(values) - 1))))]
-
-
 async def run_sessions(browser, base: str, n: int, total: int, vanguards: int, pid: int) -> dict:
     cpu0 = cpu_seconds(pid)
     started = time.perf_counter()
@@ -341,8 +269,10 @@ def report(run: dict) -> str:
     errors = [r["error"] for r in run["results"] if r["error"]]
     opens = [r["open"] for r in ok]
     changes = [r["filter"] for r in ok]
+    clicks = [r["click"] for r in ok]
     line = (f"{run['n']:>3} session(s): open map p50 {pct(opens, .5):5.2f} s p95 {pct(opens, .95):5.2f} s | "
-            f"filter change p50 {pct(changes, .5):5.2f} s p95 {pct(changes, .95):5.2f} s | errors {len(errors)} | "
+            f"filter change p50 {pct(changes, .5):5.2f} s p95 {pct(changes, .95):5.2f} s | "
+            f"site click p50 {pct(clicks, .5):5.2f} s p95 {pct(clicks, .95):5.2f} s | errors {len(errors)} | "
             f"server CPU {run['cpu']:6.2f} s = {run['cpu'] / run['n']:5.2f} s per session | wall {run['wall']:5.1f} s "
             f"(server busy {run['cpu'] / run['wall']:.0%} of it)"
             f" | server RSS {run['rss']:6.0f} MB") if ok else f"{run['n']} sessions: every session failed"
@@ -353,10 +283,7 @@ async def main_async(args) -> None:
     from playwright.async_api import async_playwright
 
     atlas = open_atlas()
-    frame, footprints = bundled_sites(atlas)
-    total = sum(1 for s in frame["site_id"] if footprints.get(s))
-    shown = flt.apply_filters(frame, flt.Filters(programmes=("Vanguard",)))["site_id"]
-    vanguards = sum(1 for s in shown if footprints.get(s))
+    total, vanguards = footprint_counts()
     out = ROOT / "test-output"
     out.mkdir(exist_ok=True)
     port = free_port()
@@ -373,7 +300,8 @@ async def main_async(args) -> None:
                 await hostile_section(browser, base, args.hostile_cells)
                 await browser.close()
                 return
-            print(f"each session: open /map ({total} footprints), pick Vanguard ({vanguards} footprints)")
+            print(f"each session: open /map ({total} footprints), pick Vanguard ({vanguards} footprints), "
+                  "click a site (bench/viewer.py)")
             single = await run_sessions(browser, base, 1, total, vanguards, server.pid)
             print("baseline " + report(single))
             many = await run_sessions(browser, base, args.sessions, total, vanguards, server.pid)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 RAW_ENV = "ATLAS_RAW_DIR"
@@ -14,9 +15,21 @@ DEFAULT_CACHE = PROJECT_ROOT / ".cache"
 #: Streamlit at ``/app/static/vendor/`` (``server.enableStaticServing``), so maps need no internet.
 STATIC_DIR = PROJECT_ROOT / "static" / "vendor"
 STATIC_URL = "app/static/vendor"
+
+
+def _versioned(path: str, package: str) -> str:
+    """``path?v=<package version>``: a new version is a new address, so a proxy may let browsers cache
+    these files for good (scripts/replicas.py)."""
+    try:
+        return f"{path}?v={version(package)}"
+    except PackageNotFoundError:
+        return path
+
+
 #: What folium's ``Map.default_js`` / ``default_css`` should point at (relative to the page).
-LOCAL_JS = [("leaflet", f"{STATIC_URL}/leaflet/leaflet.js"), ("jquery", f"{STATIC_URL}/jquery/jquery.min.js")]
-LOCAL_CSS = [("leaflet_css", f"{STATIC_URL}/leaflet/leaflet.css")]
+LOCAL_JS = [("leaflet", _versioned(f"{STATIC_URL}/leaflet/leaflet.js", "xstatic-leaflet")),
+            ("jquery", _versioned(f"{STATIC_URL}/jquery/jquery.min.js", "xstatic-jquery"))]
+LOCAL_CSS = [("leaflet_css", _versioned(f"{STATIC_URL}/leaflet/leaflet.css", "xstatic-leaflet"))]
 
 
 class ConfigError(RuntimeError):

@@ -15,7 +15,7 @@ from streamlit_folium import st_folium
 from geo.geography import LAYERS
 from geo.present import atlas_map, export, map_data
 from geo.present import folium_map as mapping
-from geo.present.hospitals import POINT_STYLE, hospital_layer, hospital_points_geojson
+from geo.present.hospitals import POINT_STYLE, hospital_layer
 from geo.present.labels import place_labels
 from geo.present.palette import OTHER_LABEL
 from geo.sources import ATTRIBUTION
@@ -79,7 +79,7 @@ tiles, tiles_attr = mapping.tiles_from_env()
 models = [m if isinstance(m, str) else OTHER_LABEL for m in
           current.frame.loc[current.frame["site_id"].isin(shown_ids), "care_model"]]
 # hospital networks and national networks are drawn by their member trusts' hospitals too (issue 9)
-hospitals = hospital_layer(hospital_points_geojson(data.hospitals(), current.frame))
+hospitals = hospital_layer(data.hospital_points(tuple(current.frame["site_id"])))
 
 if REBUILD:  # the old path: build and send the whole map on every run
     geometries = data.site_geometries()

@@ -10,8 +10,10 @@ if [ ! -x .venv/bin/python ]; then
     echo "==> creating virtualenv .venv"
     "$python" -m venv .venv
 fi
-stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-12)${extras:+-$extras}"
-if [ ! -f "$stamp" ]; then
+plain=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-12)"
+stamp="$plain${extras:+-$extras}"
+# an install with the test tools has everything a plain one has (scripts/replicas.sh after scripts/test.sh)
+if [ ! -f "$stamp" ] && [ ! -f "$plain-test" ]; then
     echo "==> installing Python packages (first run: a minute or two)"
     .venv/bin/python -m pip install --upgrade pip
     .venv/bin/python -m pip install --progress-bar on -e ".${extras:+[$extras]}"

@@ -101,11 +101,9 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
-def page(browser, server):
-    """A page that may only talk to the app; anything else is blocked and must not happen."""
+def guarded_context(browser, outside: list[str]):
+    """A browser context whose requests may only reach 127.0.0.1; any other is blocked and noted in ``outside``."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-    outside: list[str] = []
 
     def guard(route):
         if urlparse(route.request.url).hostname == "127.0.0.1" or route.request.url.startswith(("data:", "blob:")):
@@ -115,6 +113,14 @@ def page(browser, server):
             route.abort()
 
     context.route("**/*", guard)
+    return context
+
+
+@pytest.fixture
+def page(browser, server):
+    """A page that may only talk to the app; anything else is blocked and must not happen."""
+    outside: list[str] = []
+    context = guarded_context(browser, outside)
     tab = context.new_page()
     tab.set_default_timeout(30_000)
     yield tab

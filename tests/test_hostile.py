@@ -424,6 +424,32 @@ def test_the_long_link_check_uses_streamlits_own_limits():
     assert links.MAX_CHARS == query_params.CLIENT_STATE_QUERY_STRING_MAX_LENGTH
 
 
+def test_garbage_is_collected_by_the_housekeeping_thread_not_after_every_rerun():
+    import gc
+    import tomllib
+    import weakref
+
+    from ui import memory
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["runner"]["postScriptGC"] is False
+
+    class Node:
+        pass
+
+    gc.disable()
+    try:
+        a, b = Node(), Node()
+        a.other, b.other = b, a  # a cycle: reference counting alone never frees it
+        alive = weakref.ref(a)
+        del a, b
+        assert alive() is not None
+        assert memory.housekeeping_pass() >= 2
+        assert alive() is None
+    finally:
+        gc.enable()
+
+
 def test_memory_housekeeping_returns_freed_pages_on_linux():
     from ui import memory
 

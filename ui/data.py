@@ -18,7 +18,7 @@ from geo.present import filters as flt
 from geo.present import folium_map as mapping
 from geo.present import map_data, residents
 from geo.present.coverage import england_population, union_population
-from geo.present.hospitals import hospital_sites
+from geo.present.hospitals import hospital_points_geojson, hospital_sites
 from ui.memory import start_housekeeping
 
 if TYPE_CHECKING:  # ui.sidebar builds its View from this module's data
@@ -118,6 +118,14 @@ def with_profiles(frame: pd.DataFrame) -> pd.DataFrame:
 def hospitals() -> pd.DataFrame:
     """NHS Choices hospital sites of NHS trusts (for hospital networks drawn as points)."""
     return hospital_sites(atlas())
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def hospital_points(site_ids: tuple[str, ...]) -> dict:
+    """The hospitals of these bundled sites as map points, kept per set of sites shown (many viewers
+    share a few filter settings; working them out took a fifth of a map rerun's server time)."""
+    frame = sites()[0].set_index("site_id").loc[list(site_ids)].reset_index()
+    return hospital_points_geojson(hospitals(), frame)
 
 
 @st.cache_resource(show_spinner=False)

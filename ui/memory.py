@@ -5,12 +5,18 @@ objects but glibc's allocator keeps the pages for reuse, so the server's residen
 at its high-water mark (measured: five such sessions left it about 300 MB up, ``malloc_trim``
 brought it back near the start). A daemon thread, started once per server, asks glibc to
 return free pages every ``INTERVAL_S`` seconds. Elsewhere (no glibc) it does nothing.
+
+The same thread runs Python's full garbage collection first, in place of Streamlit's after every
+rerun (``runner.postScriptGC = false`` in ``.streamlit/config.toml``): over the atlas's large, long-lived
+heap that collection took a fifth of a map rerun's server time, and objects in reference cycles can
+as well wait up to ``INTERVAL_S`` seconds.
 """
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import gc
 import threading
 import time
 
@@ -38,15 +44,20 @@ def release_freed_memory() -> bool:
     return True
 
 
-def start_housekeeping(interval_s: float = INTERVAL_S) -> threading.Thread | None:
-    """Start the trimming thread (call once per server, e.g. from a cached resource)."""
-    if _TRIM is None:
-        return None
+def housekeeping_pass() -> int:
+    """Collect garbage in reference cycles, then return free pages; the number of objects collected."""
+    found = gc.collect()
+    release_freed_memory()
+    return found
+
+
+def start_housekeeping(interval_s: float = INTERVAL_S) -> threading.Thread:
+    """Start the collecting and trimming thread (call once per server, e.g. from a cached resource)."""
 
     def loop() -> None:
         while True:
             time.sleep(interval_s)
-            release_freed_memory()
+            housekeeping_pass()
 
     thread = threading.Thread(target=loop, name="atlas-memory-housekeeping", daemon=True)
     thread.start()

@@ -19,6 +19,7 @@ from geo.cache import CacheError
 from geo.config import ConfigError
 from geo.present.map_data import MapDataError
 from ui.data import atlas, housekeeping, map_urls
+from ui.reconnect import reconnect_notice
 from ui.sidebar import View, sidebar_filters
 from ui.widgets import md
 
@@ -73,6 +74,7 @@ def start() -> View:
                  "or `python -m geo build`, then reload this page.", icon=":material/error:")
         st.stop()
     housekeeping()
+    reconnect_notice()  # invisible unless this page has just moved to another server process
     with st.sidebar:
         for page in PAGES:
             st.page_link(page.path, label=page.title, icon=page.icon)
