@@ -237,7 +237,7 @@ def test_the_app_serves_from_a_read_only_checkout_and_cache(browser, tmp_path): 
                 assert tab.locator('[data-testid="stException"]').count() == 0, path
                 assert tab.locator('[data-testid="stAlertContentError"]').count() == 0, path
             tab.frame_locator(FOLIUM).locator("path.atlas-footprint").first.wait_for()
-            tab.get_by_role("combobox", name="Population shading").click()  # a shading layer: its file is the build's
+            tab.get_by_role("combobox", name="Shading").click()  # a shading layer: its file is the build's
             tab.get_by_role("option", name="CCG").click()
             settle(tab)
             tab.frame_locator(FOLIUM).locator(".leaflet-atlasShade-pane path").first.wait_for()
