@@ -42,3 +42,14 @@ LABEL_COLOUR = "#333333"
 def care_model_colour(care_model: object) -> str:
     """The fill colour of a care model; anything unknown gets the 'other' colour."""
     return CARE_MODEL_COLOURS.get(care_model, OTHER_COLOUR) if isinstance(care_model, str) else OTHER_COLOUR
+
+
+#: Care models whose sites are networks laid over places (regional urgent and emergency care networks, groups of
+#: hospitals): the map and the picture draw them as coloured outlines over the opaque fills of the place-based
+#: sites, so that where sites overlap every colour seen is one the legend shows (issue 15).
+NETWORK_CARE_MODELS: frozenset[str] = frozenset({"Urgent and emergency care", "Acute care collaboration"})
+
+
+def is_network(care_model: object) -> bool:
+    """Whether a site of this care model is drawn as an outline over the place-based sites' fills."""
+    return isinstance(care_model, str) and care_model in NETWORK_CARE_MODELS
