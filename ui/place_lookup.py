@@ -19,7 +19,16 @@ import streamlit as st
 from geo.geocode.match import AMBIGUOUS
 from geo.present import folium_map as mapping
 from geo.present.place_layer import place_layer, place_legend
-from geo.present.places import COVER_COLUMNS, POINT_COLUMNS, PlaceAnswer, SiteCover, SiteShapes, covers, sites_at_point
+from geo.present.places import (
+    COVER_COLUMNS,
+    POINT_COLUMNS,
+    PlaceAnswer,
+    SiteCover,
+    SiteShapes,
+    covers,
+    sites_at_point,
+    warm,
+)
 from geo.present.wording import ROUNDED_POPULATION_NOTE, people
 from ui import data, tables
 from ui.sidebar import View
@@ -34,11 +43,15 @@ PICK_KEY = "place_reading"
 LABEL = "What covered this place?"
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner="Reading the place (the first time on this server takes a few seconds)...")
 def site_cover() -> SiteCover:
-    """Every bundled footprint over England's LSOAs, built once per server (a lookup is then a slice)."""
+    """Every bundled footprint over England's LSOAs, built once per server (a lookup is then a slice), with
+    the geocoder ready (warmed), so that every later lookup takes milliseconds. Built at the first lookup,
+    not when the map opens, so the map's first paint does not wait for it."""
     frame, footprints = data.sites()
-    return SiteCover(data.atlas(), frame, footprints)
+    cover = SiteCover(data.atlas(), frame, footprints)
+    warm(data.geocoder(), cover)
+    return cover
 
 
 @st.cache_resource(show_spinner=False)
@@ -50,7 +63,8 @@ def site_shapes() -> SiteShapes:
 @st.cache_data(show_spinner=False, max_entries=256)
 def lookup(text: str) -> PlaceAnswer:
     """A place's answer, kept per text (many readers ask about the same few places)."""
-    return covers(data.geocoder(), site_cover(), text)
+    cover = site_cover()  # first: it warms the geocoder
+    return covers(data.geocoder(), cover, text)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -166,3 +180,22 @@ def answer(lookup_: Lookup, clicked: dict | None, current: View) -> None:
                    f"{md(reading.label)}; the share is of its residents (mid-2015). " + ROUNDED_POPULATION_NOTE)
         tables.table(shown, COVER_COLUMNS, key="place_sites")
     _hidden_note(found, current)
+
+
+OVERVIEW_KEY = "overview_place"
+_GO = "_overview_place_go"
+
+
+def _go() -> None:
+    st.session_state[_GO] = True
+
+
+def overview_entry() -> None:
+    """The Overview's way into the lookup: a place typed here opens the Map page with ``place=`` and the
+    sidebar's filters (the address's parameters) kept."""
+    text = st.text_input(LABEL, key=OVERVIEW_KEY, on_change=_go,
+                         placeholder="a town, district, CCG, council, trust or GP practice, e.g. Halifax",
+                         help="Opens the Map with the place outlined and every programme site that covers it.")
+    params = {key: st.query_params.get_all(key) for key in st.query_params if key != PLACE_KEY}
+    if st.session_state.pop(_GO, False) and (text or "").strip():
+        st.switch_page("pages/map.py", query_params=params | {PLACE_KEY: text.strip()})

@@ -33,6 +33,9 @@ from geo.present.wording import care_model_name, people
 COVER_COLUMNS = ["site_id", "display_name", "programme", "care_model", "people_in_both", "share_of_place_pct"]
 #: The columns of a clicked point's answer: the sites there, each with its whole footprint's residents.
 POINT_COLUMNS = ["site_id", "display_name", "programme", "care_model", "population"]
+#: Places of each kind the geocoder reads differently (a town, a county, a trust, a practice, a name it does
+#: not know): reading them once builds its lazy indexes (towns, neighbouring councils, spellings) up front.
+WARM_PLACES = ("Halifax", "Kent", "Leeds Teaching Hospitals", "Whitstable Medical Practice", "Qqxzv Wwyk")
 #: Places longer than this are not read (a place is a name or a few codes, not a document).
 MAX_PLACE_CHARS = 500
 
@@ -172,6 +175,13 @@ def covers(geocoder: Geocoder, cover: SiteCover, text: str) -> PlaceAnswer:
     reading = read_place(geocoder, text)
     found = cover.covering(reading.lsoas) if reading.matched else pd.DataFrame(columns=COVER_COLUMNS)
     return PlaceAnswer(reading, found)
+
+
+def warm(geocoder: Geocoder, cover: SiteCover) -> None:
+    """Read :data:`WARM_PLACES` once, so a server's first reader does not wait for the geocoder's lazy
+    indexes (a second or two) and every lookup takes milliseconds."""
+    for place in WARM_PLACES:
+        covers(geocoder, cover, place)
 
 
 class SiteShapes:
