@@ -163,3 +163,11 @@ def test_the_command_lists_an_ambiguous_places_readings_with_their_codes_and_exi
     help_text = subprocess.run([sys.executable, "-m", "geo", "covers", "--help"], cwd=ROOT, capture_output=True,
                                text=True, timeout=60).stdout
     assert "Exit status 2" in " ".join(help_text.split())
+
+
+def test_a_place_in_the_link_is_not_reported_as_an_unknown_filter():
+    from geo.present import filters as flt
+
+    checked = flt.check_query({"place": ["Halifax"], "programme": ["Vanguard"], "plaice": ["x"]}, ("London",), (0, 100))
+    assert not any("place" in notice.replace("plaice", "") for notice in checked.notices)
+    assert any("plaice" in notice for notice in checked.notices)  # an unknown key still is

@@ -118,7 +118,7 @@ def place_box() -> Lookup:
     if reading.matched:
         st.caption(md(reading.words()))
         geometry = place_geometry(reading.codes, reading.lsoas)
-        return Lookup(answer, place_layer(geometry, reading.label), place_legend(reading.label))
+        return Lookup(answer, place_layer(geometry, reading.label, key=reading.codes), place_legend(reading.label))
     if reading.status == AMBIGUOUS and reading.readings:
         st.warning(md(reading.words()), icon=":material/help:")
         codes = [r.candidate.codes for r in reading.readings]
@@ -162,7 +162,8 @@ def answer(lookup_: Lookup, clicked: dict | None, current: View) -> None:
         else:
             st.caption(f"{len(shown)} site{'s' if len(shown) != 1 else ''} there, smallest footprint first. "
                        + ROUNDED_POPULATION_NOTE)
-            tables.table(shown, POINT_COLUMNS, key="place_point_sites")
+            with st.container(key="place_point_sites_box"):
+                tables.table(shown, POINT_COLUMNS, key="place_point_sites")
         _hidden_note(found, current)
         if lookup_.answer is not None:
             st.button(f"Show the answer for \u201c{lookup_.answer.reading.query}\u201d again", key="place_again",
@@ -178,24 +179,25 @@ def answer(lookup_: Lookup, clicked: dict | None, current: View) -> None:
     else:
         st.caption(f"{len(shown)} site{'s' if len(shown) != 1 else ''} share small areas (LSOAs) with "
                    f"{md(reading.label)}; the share is of its residents (mid-2015). " + ROUNDED_POPULATION_NOTE)
-        tables.table(shown, COVER_COLUMNS, key="place_sites")
+        with st.container(key="place_sites_box"):
+            tables.table(shown, COVER_COLUMNS, key="place_sites")
     _hidden_note(found, current)
 
 
 OVERVIEW_KEY = "overview_place"
-_GO = "_overview_place_go"
-
-
-def _go() -> None:
-    st.session_state[_GO] = True
 
 
 def overview_entry() -> None:
-    """The Overview's way into the lookup: a place typed here opens the Map page with ``place=`` and the
-    sidebar's filters (the address's parameters) kept."""
-    text = st.text_input(LABEL, key=OVERVIEW_KEY, on_change=_go,
-                         placeholder="a town, district, CCG, council, trust or GP practice, e.g. Halifax",
-                         help="Opens the Map with the place outlined and every programme site that covers it.")
+    """The Overview's way into the lookup: a place typed here gives a link to the Map page with ``place=`` and
+    the sidebar's filters (the address's own parameters) kept, so the link can be opened, copied or shared."""
+    text = (st.text_input(LABEL, key=OVERVIEW_KEY,
+                          placeholder="a town, district, CCG, council, trust or GP practice, e.g. Halifax",
+                          help="Type a place and press Enter: the link below opens the Map with the place outlined "
+                               "and every programme site that covers it.") or "").strip()
     params = {key: st.query_params.get_all(key) for key in st.query_params if key != PLACE_KEY}
-    if st.session_state.pop(_GO, False) and (text or "").strip():
-        st.switch_page("pages/map.py", query_params=params | {PLACE_KEY: text.strip()})
+    if text:
+        st.page_link("pages/map.py", label=f"What covered \u201c{md(text)}\u201d? Open it on the map",
+                     icon=":material/travel_explore:", query_params=params | {PLACE_KEY: text})
+    else:
+        st.page_link("pages/map.py", label="Or open the map and look a place up there", icon=":material/map:",
+                     query_params=params or None)
