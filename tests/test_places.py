@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import shapely
 from shapely.geometry import shape
+from streamlit.testing.v1 import AppTest
 
 from geo import cli
 from geo.geocode.bundled_cache import cached_bundled_sites
@@ -171,3 +172,47 @@ def test_a_place_in_the_link_is_not_reported_as_an_unknown_filter():
     checked = flt.check_query({"place": ["Halifax"], "programme": ["Vanguard"], "plaice": ["x"]}, ("London",), (0, 100))
     assert not any("place" in notice.replace("plaice", "") for notice in checked.notices)
     assert any("plaice" in notice for notice in checked.notices)  # an unknown key still is
+
+
+# --- the Map page's lookup under AppTest (the map itself is a component: see test_browser_place.py) -----------
+
+APP = str(ROOT / "app.py")
+
+
+def map_page(cache_dir, **params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=180)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.switch_page("pages/map.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def table_ids(at: AppTest) -> list[str]:
+    return [list(d.value["Site id"]) for d in at.dataframe if "Share of the place" in d.value.columns][0]
+
+
+def test_the_map_page_answers_a_place_in_its_address(cache_dir, geocoder, cover):
+    at = map_page(cache_dir, place="Halifax")
+    assert table_ids(at) == list(covers(geocoder, cover, "Halifax").sites["site_id"])
+    assert not any("place" in w.value for w in at.warning)  # no "not a filter" notice
+    assert any("What covered Halifax" in h.value for h in at.subheader)
+
+
+def test_the_map_page_asks_which_reading_of_an_ambiguous_place_and_takes_its_codes(cache_dir, geocoder, cover):
+    at = map_page(cache_dir, place="Newcastle")
+    readings = read_place(geocoder, "Newcastle").readings
+    question = at.radio(key="place_reading")
+    assert len(question.options) == len(readings)
+    question.set_value(2).run()
+    codes = readings[2].candidate.codes
+    assert at.text_input(key="place").value == codes
+    assert table_ids(at) == list(covers(geocoder, cover, codes).sites["site_id"])
+
+
+def test_the_map_page_says_why_a_place_is_not_read_and_names_sites_the_filters_hide(cache_dir):
+    at = map_page(cache_dir, place="Qqxzv Wwyk")
+    assert any("not a place the atlas can read" in w.value for w in at.warning) and not at.subheader
+    at = map_page(cache_dir, place="Halifax", programme="Integration pioneer")
+    hidden = [c.value for c in at.main.caption if "hidden by the filters" in c.value]
+    assert hidden and "Calderdale" in hidden[0]
