@@ -503,6 +503,7 @@ def test_a_clicked_sites_tooltip_stays_inside_the_map(page, server):
     page.goto(f"{server}/map?q=Cornwall")
     wait_for_count(footprints_on_map(page), 1)
     settle(page)
+    page.locator(FOLIUM).evaluate("el => el.scrollIntoView({block: 'center'})")  # its bottom edge in the window
     box = page.locator(FOLIUM).bounding_box()
     # Cornwall is the bottom-left corner of the map: click the lowest point of it, near the map's edge
     frame = map_frame(page)
