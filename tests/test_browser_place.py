@@ -24,6 +24,7 @@ from test_browser import (  # noqa: F401 (fixtures)
     sites,
     wait_for_count,
 )
+from test_browser_analysts import axe_violations, serious
 
 from geo.geocode.ladder import Geocoder
 from geo.present import folium_map as mapping
@@ -83,6 +84,7 @@ def test_halifax_lists_the_calderdale_mcp_and_the_west_yorkshire_network_with_th
     # the place is outlined on the map, with its line in the legend
     page.frame_locator(FOLIUM).locator("path.atlas-place").first.wait_for()
     assert "Halifax (town in Calderdale)" in page.frame_locator(FOLIUM).locator(".atlas-legend").inner_text()
+    assert serious(axe_violations(page)) == []
     screenshot(page, "map-place-halifax")
     # the link is the answer: opened fresh, it shows the same table
     page.goto(page.url)
@@ -99,6 +101,7 @@ def test_an_ambiguous_place_asks_which_reading_and_puts_its_codes_in_the_address
     question = page.get_by_role("radiogroup", name="Which place do you mean?")
     question.wait_for()
     assert question.inner_text().count("codes: ") == len(readings)  # each reading shows the codes that choose it
+    assert serious(axe_violations(page)) == []
     question.get_by_text(chosen.candidate.label, exact=True).click()
     page.get_by_role("heading", name="What covered Newcastle-under-Lyme").wait_for()
     page.wait_for_url("**place=lad%3A**")
