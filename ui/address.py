@@ -58,6 +58,18 @@ class PageParam:
         text = texts[-1] if texts else ""
         return text if text and (allowed is None or text in allowed) else str(self.default)
 
+    def notice(self, texts: Sequence[str]) -> str | None:
+        """What the page says about the link's values it does not know (``None`` when it knows them all)."""
+        if self.choices is None:
+            return None
+        choices = [c for c in self.choices() if c]
+        bad = [t for t in dict.fromkeys(texts) if t and t not in choices]
+        if not bad:
+            return None
+        shown = ", ".join(repr(t if len(t) <= 40 else t[:40] + "...") for t in bad[:3])
+        more = f" and {len(bad) - 3:,} more" if len(bad) > 3 else ""
+        return f"Ignored {self.name}={shown}{more} from the link: not one of {', '.join(choices)}."
+
     def write(self, value: Value) -> list[str]:
         """The texts for the URL: none for the default, ``[""]`` for an empty choice that is not the default."""
         if self.many:
@@ -172,9 +184,10 @@ def _settle(meant: Mapping[str, Value], keys: Mapping[str, str], defaults: Mappi
     return values
 
 
-def sync(page: str | None, regions: Sequence[str], bounds: tuple[int, int]) -> None:
+def sync(page: str | None, regions: Sequence[str], bounds: tuple[int, int]) -> list[str]:
     """Settle the address for this run of ``page`` (a url_path; ``None`` for an unknown page): the filters
-    and the page's own choices. Call before any of their widgets is drawn."""
+    and the page's own choices. Call before any of their widgets is drawn. Returns a notice per page choice
+    in the link that was ignored (the filters' own are checked by ui.sidebar)."""
     filter_keys = {key: key for key in flt.KEYS.values()}  # the filters' widget keys are their URL names
     own = PAGE_PARAMS.get(page or "", ())
     url = _url([*filter_keys, *(p.name for p in own)])
@@ -184,11 +197,11 @@ def sync(page: str | None, regions: Sequence[str], bounds: tuple[int, int]) -> N
         meant[p.name] = p.read(url.get(p.name, []))
         defaults[p.name] = list(p.default) if p.many else p.default
     values = _settle(meant, {**filter_keys, **{p.name: p.key for p in own}}, defaults)
-    if all(_same(values[n], meant[n]) for n in values):
-        return  # the address already says this: no write, no history entry
-    texts = write_filters({n: values[n] for n in filter_keys}, bounds)
-    texts.update({p.name: p.write(values[p.name]) for p in own})
-    _write(texts, owned=set(values))
+    if not all(_same(values[n], meant[n]) for n in values):  # else the address says this already: no write
+        texts = write_filters({n: values[n] for n in filter_keys}, bounds)
+        texts.update({p.name: p.write(values[p.name]) for p in own})
+        _write(texts, owned=set(values))
+    return [notice for p in own if p.name in url and (notice := p.notice(url[p.name]))]
 
 
 def _write(texts: Mapping[str, list[str]], owned: set[str]) -> None:

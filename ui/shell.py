@@ -97,10 +97,10 @@ def start() -> View:
         st.stop()
     housekeeping()
     reconnect_notice()  # invisible unless this page has just moved to another server process
-    address.sync(page, regions(), population_bounds())  # before the links and the widgets: both follow it
+    ignored = address.sync(page, regions(), population_bounds())  # before the links and widgets: they follow it
     with st.sidebar:
         page_links()
-    return sidebar_filters()
+    return sidebar_filters(ignored)
 
 
 def require_map_data() -> None:

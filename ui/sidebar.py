@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -70,18 +71,19 @@ def reset_filters() -> None:
     _clear_notices()
 
 
-def sidebar_filters() -> View:
+def sidebar_filters(link_notices: Sequence[str] = ()) -> View:
     """Draw the shared filters in the sidebar and return the filtered view. ui.address keeps them in the
     page address (and has set them from it by now: call after ``address.sync``).
 
-    Values in the link are checked once per session, so any value the filters drop gets a visible notice.
+    Values in the link are checked once per session, so any value the filters drop gets a visible notice
+    (with ``link_notices``, the page's own: see ``address.sync``).
     """
     state = st.session_state
     keys = flt.KEYS
     bounds = population_bounds()
     if not state.get(CHECKED):
         state[CHECKED] = True
-        state[NOTICES] = flt.check_query(_query_values(), regions(), bounds).notices
+        state[NOTICES] = flt.check_query(_query_values(), regions(), bounds).notices + list(link_notices)
     with st.sidebar:
         st.markdown("**Filters**")
         long_link_notice()  # invisible unless Streamlit ignored the whole link
