@@ -97,6 +97,12 @@ def test_a_shared_link_keeps_its_filters_on_every_page_from_the_first_click(page
     go_by_sidebar(page, "Map")
     wait_for_page(page, "map")
     assert sidebar_count(page) == shown and params(page) == parse_qs(LINK)
+    # Back goes to the page before, as it was seen, and adds nothing
+    page.go_back()
+    page.wait_for_url("**/methods?**")
+    wait_for_page(page, "methods")
+    assert sidebar_count(page) == shown and params(page) == parse_qs(LINK)
+    assert len(history_calls(page)) == len(entries) + 1
 
 
 def choose(tab, box: str, option: str) -> None:

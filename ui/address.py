@@ -177,8 +177,9 @@ def _settle(meant: Mapping[str, Value], keys: Mapping[str, str], defaults: Mappi
             values[name] = meant[name]
         else:
             values[name] = state[key]
-        # set every run: after a page move the widget is a new one (each page creates its own), and this
-        # is how it starts from the value rather than from its default
+        # set every run: after a page move the widget is a new one (each page creates its own) and starts
+        # from its default even where the session still holds the value under its key (tried: "announced
+        # by" came back as September); setting it is how it starts from the value
         state[key] = list(values[name]) if isinstance(values[name], list) else values[name]
     state[KNOWN] = {**known, **values}
     return values
