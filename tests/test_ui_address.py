@@ -119,3 +119,17 @@ def test_a_links_unknown_map_choice_gets_a_notice(map_page):
     assert "shading=" in notices and "rainfall" in notices and "not one of ccg, lad" in notices
     assert "wards" in notices and "'ccg'" not in notices
     assert at.selectbox(key="map_choropleth").value == "" and at.multiselect(key="map_outlines").value == ["ccg"]
+
+
+def test_a_change_made_while_the_last_address_was_on_its_way_is_kept_and_back_still_works(map_page):
+    at = map_page()
+    at.multiselect(key="programme").set_value(["Vanguard"]).run()
+    assert dict(at.query_params) == {"programme": "Vanguard"}
+    at.query_params.clear()  # the browser had not yet received that address when the next change came
+    at.text_input(key="q").set_value("Leeds").run()
+    assert at.multiselect(key="programme").value == ["Vanguard"] and at.text_input(key="q").value == "Leeds"
+    assert dict(at.query_params) == {"programme": "Vanguard", "q": "Leeds"}
+    at.query_params.clear()
+    at.query_params["programme"] = "Vanguard"  # Back: the address before the search, no widget changed
+    at.run()
+    assert at.multiselect(key="programme").value == ["Vanguard"] and at.text_input(key="q").value == ""

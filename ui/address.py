@@ -167,16 +167,21 @@ def _url(names: Iterable[str]) -> dict[str, list[str]]:
 def _settle(meant: Mapping[str, Value], keys: Mapping[str, str], defaults: Mapping[str, Value]) -> dict[str, Value]:
     """The value of each parameter for this run, with the widgets (``keys``: name -> widget key) set to it.
 
-    The URL wins where it means something other than what this session last knew (a link, Back/Forward,
-    a page link); elsewhere the widget's value stands (the user may just have changed it)."""
+    A run in which the user changed a widget (its value is not the one this session last knew) is the
+    widgets': the address follows them. Any other run follows the URL, which then means something else
+    than the session last knew only after a move: a link, Back or Forward, a page link. A move sends no
+    widget change, and a change made while the previous change's address was still on its way to the
+    browser (the URL lags behind: no move) must not undo that previous change."""
     state = st.session_state
     known = state.get(KNOWN, {})
+    last = {name: known.get(name, defaults[name]) for name in keys}
+    changed = any(key in state and not _same(state[key], last[name]) for name, key in keys.items())
     values: dict[str, Value] = {}
     for name, key in keys.items():
-        if not _same(meant[name], known.get(name, defaults[name])) or key not in state:
-            values[name] = meant[name]
+        if changed:
+            values[name] = state[key] if key in state else last[name]
         else:
-            values[name] = state[key]
+            values[name] = meant[name]
         # set every run: after a page move the widget is a new one (each page creates its own) and starts
         # from its default even where the session still holds the value under its key (tried: "announced
         # by" came back as September); setting it is how it starts from the value
