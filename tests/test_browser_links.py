@@ -144,6 +144,10 @@ def test_back_and_forward_show_the_states_the_user_saw(page, server, sites):  # 
         sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
         assert ("Integration pioneer" in sidebar) == (expected != seen[0])
         assert len(history_calls(page)) == 2  # Back and Forward add nothing (nor replace the entry)
+    # a move after the changes keeps them
+    go_by_sidebar(page, "Coverage")
+    wait_for_page(page, "coverage")
+    assert sidebar_count(page) == seen[2][1] and params(page) == parse_qs(urlparse(seen[2][0]).query)
 
 
 def outline_chips(tab) -> list[str]:
