@@ -8,10 +8,10 @@ shortened address to the browser's history. The sidebar filters are created by e
 showed addresses nobody had seen. A bound multiselect also writes its labels ("NHS+region"), not its
 values. So the address is kept here, with the widgets unbound:
 
-- The session remembers what the address meant when it last looked (:data:`KNOWN`). At each run, if the
-  URL now means something else (a link was opened, Back or Forward, a page link), the URL wins and the
-  widgets are set from it; otherwise the widgets win (the user changed one) and the address is rewritten,
-  once: one history entry per change the user made, none for a page move or a rerun.
+- The session remembers what the address meant when it last looked (:data:`KNOWN`). A run in which the
+  user changed a widget rewrites the address, once: one history entry per change. Any other run takes the
+  widgets' values from the URL, which differs from what the session knew only after a move (a link
+  opened, Back or Forward, a page link); a move adds no history entry of its own.
 - The sidebar's page links carry the filters, and the target page's own choices as last seen, so a move
   between pages keeps the view and returning to the Map keeps its outlines and shading.
 
