@@ -166,12 +166,13 @@ def test_the_command_lists_an_ambiguous_places_readings_with_their_codes_and_exi
     assert "Exit status 2" in " ".join(help_text.split())
 
 
-def test_a_place_in_the_link_is_not_reported_as_an_unknown_filter():
-    from geo.present import filters as flt
+def test_the_place_is_one_of_the_map_pages_own_parameters():
+    """Kept in the address by ui.address like the Map's outlines (never reported as an unknown filter)."""
+    from ui.address import PAGE_PARAMS, page_param_names
 
-    checked = flt.check_query({"place": ["Halifax"], "programme": ["Vanguard"], "plaice": ["x"]}, ("London",), (0, 100))
-    assert not any("place" in notice.replace("plaice", "") for notice in checked.notices)
-    assert any("plaice" in notice for notice in checked.notices)  # an unknown key still is
+    assert "place" in page_param_names()
+    (place,) = [p for p in PAGE_PARAMS["map"] if p.name == "place"]
+    assert place.read(["Halifax"]) == "Halifax" and place.write("ccg:02T") == ["ccg:02T"] and place.write("") == []
 
 
 # --- the Map page's lookup under AppTest (the map itself is a component: see test_browser_place.py) -----------

@@ -1,7 +1,7 @@
 """The Map page's place lookup: "What covered this place?", and the same answer for a clicked point.
 
 Everything it decides is in :mod:`geo.present.places` (the reading, the sites that cover it); this
-module draws it. The place lives in the address (``place=``): the text box is bound to it, and an
+module draws it. The place lives in the address (``place=``, kept by :mod:`ui.address`), and an
 ambiguous place asks which reading is meant, writing that reading's codes back to ``place=``, so the
 link reproduces the answer. The map call on the page takes :attr:`Lookup.layer` and
 :attr:`Lookup.legend`; after the map, :func:`answer` shows the table for the place, or for the point
@@ -30,7 +30,7 @@ from geo.present.places import (
     warm,
 )
 from geo.present.wording import ROUNDED_POPULATION_NOTE, people
-from ui import data, tables
+from ui import address, data, tables
 from ui.sidebar import View
 from ui.widgets import md
 
@@ -102,7 +102,7 @@ def _picked(codes: list[str]) -> None:
 def place_box() -> Lookup:
     """Above the map: the text box (bound to ``place=``), the reading in words, and for an ambiguous place
     the choice of reading. Returns the layer and legend line the map shows for the place."""
-    text = st.text_input(LABEL, key=PLACE_KEY, bind="query-params", on_change=_typed,
+    text = st.text_input(LABEL, key=PLACE_KEY, on_change=_typed,  # in the address as place= (ui.address)
                          placeholder="a town, district, county, CCG, council, trust or GP practice; or codes "
                                      "such as ccg:02R",
                          help="Read as the Geocode page reads a name. The answer lists every programme site "
@@ -189,15 +189,17 @@ OVERVIEW_KEY = "overview_place"
 
 def overview_entry() -> None:
     """The Overview's way into the lookup: a place typed here gives a link to the Map page with ``place=`` and
-    the sidebar's filters (the address's own parameters) kept, so the link can be opened, copied or shared."""
+    the sidebar's filters (and the Map's own choices as last seen) kept, so the link can be opened, copied or
+    shared."""
     text = (st.text_input(LABEL, key=OVERVIEW_KEY,
                           placeholder="a town, district, CCG, council, trust or GP practice, e.g. Halifax",
                           help="Type a place and press Enter: the link below opens the Map with the place outlined "
                                "and every programme site that covers it.") or "").strip()
-    params = {key: st.query_params.get_all(key) for key in st.query_params if key != PLACE_KEY}
+    params = address.link_params("map", data.population_bounds())  # the filters, the Map's own choices
+    params.pop(PLACE_KEY, None)
     if text:
         st.page_link("pages/map.py", label=f"What covered \u201c{md(text)}\u201d? Open it on the map",
                      icon=":material/travel_explore:", query_params=params | {PLACE_KEY: text})
     else:
         st.page_link("pages/map.py", label="Or open the map and look a place up there", icon=":material/map:",
-                     query_params=params or None)
+                     query_params=params)

@@ -38,9 +38,6 @@ POPULATION_UNIT = 1000
 MAX_SEARCH = 100
 #: Parameters Streamlit itself may put in a URL; never reported as unknown.
 STREAMLIT_PARAMS = frozenset({"embed", "embed_options"})
-#: Parameters of a page's own controls, not filters (the Map page's place lookup, ``place=``); never reported
-#: as unknown.
-PAGE_PARAMS = frozenset({"place"})
 #: Columns the name search looks in.
 SEARCH_COLUMNS = ("display_name", "name_as_printed", "lead_organisation", "ccg_names", "lad_names", "utla_names")
 
@@ -242,7 +239,7 @@ def check_query(
             if len(text) > MAX_SEARCH:
                 out.notices.append(f"Shortened the search from the link to its first {MAX_SEARCH} characters.")
             out.values[key] = [text[:MAX_SEARCH]]
-        elif key not in STREAMLIT_PARAMS and key not in PAGE_PARAMS:
+        elif key not in STREAMLIT_PARAMS:
             unknown.append(key)
     if unknown:
         what = "a filter" if len(unknown) == 1 else "filters"
