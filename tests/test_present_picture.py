@@ -128,7 +128,7 @@ def test_a_region_filter_fits_the_picture_to_that_region_at_a_true_scale(sites, 
     ax = next(a for a in fig.axes if a.get_gid() == "map")
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     bx0, by0, bx1, by1 = base.regions[region].bounds
-    margin = 0.25 * max(bx1 - bx0, by1 - by0)
+    margin = 0.3 * max(bx1 - bx0, by1 - by0)
     assert bx0 - margin <= x0 <= bx0 and bx1 <= x1 <= bx1 + margin  # the whole region, and little more
     assert by0 - margin <= y0 <= by0 and by1 <= y1 <= by1 + margin
     box = ax.get_position()

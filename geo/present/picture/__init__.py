@@ -94,7 +94,7 @@ def figure(
         draw_map(ax, base, sites, view, deprivation)
         panel = (ax.get_position().x1 * WIDTH_PX + 2 * PAD_PX, WIDTH_PX - PAD_PX)
         draw_panel(fig, renderer, panel, sites, missing, title, filters_words, attribution, today, total, len(frame),
-               deprivation is not None)
+                   ax if deprivation is not None else None)
     return fig
 
 

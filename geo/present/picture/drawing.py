@@ -26,7 +26,7 @@ from geo.present.picture.base import Basemap
 from geo.present.picture.canvas import DPI, EDGE_COLOUR, HEIGHT_PX, PAD_PX, WIDTH_PX, Site
 
 #: The map's share of the width: from a tall region's to a wide one's (its height is the canvas's).
-MAP_WIDTH = (0.40, 0.70)
+MAP_WIDTH = (0.40, 0.64)
 #: Margin around what the view is fitted to (a share of its larger side), and the smallest view (metres).
 MARGIN, MIN_VIEW_M = 0.04, 40_000.0
 #: Place labels: those the live map shows at this zoom when the view is England; one more per halving of the view.
@@ -157,7 +157,9 @@ def _draw_numbers(ax, sites: list[Site], view: tuple[float, float, float, float]
         if room.is_empty:
             continue
         radius = em * (0.6 if site.number < 10 else 0.85)
-        near = [disc for disc in placed if disc.distance(room) < 2 * radius]
+        rx0, ry0, rx1, ry1 = room.bounds
+        near = [disc for disc in placed if _overlap(disc.bounds, (rx0 - radius, ry0 - radius, rx1 + radius,
+                                                                  ry1 + radius))]
         # where this number's centre may go: in its footprint, its disc clear of the numbers placed
         free = room.difference(shapely.union_all(near).buffer(radius, 4)) if near else room
         spot = _centre(free, radius) if not free.is_empty else None
@@ -177,6 +179,11 @@ def _draw_numbers(ax, sites: list[Site], view: tuple[float, float, float, float]
                 path_effects=[patheffects.Stroke(linewidth=3.0, foreground="white")], **number)
         ax.text(spot.x, spot.y, str(site.number), zorder=7, gid=f"map-number-{site.number}", **number)
     return placed
+
+
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    """Whether two boxes (x0, y0, x1, y1) meet."""
+    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
 
 
 def _centre(area: shapely.Geometry, radius: float) -> shapely.Point:

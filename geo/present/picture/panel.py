@@ -27,14 +27,17 @@ from geo.present.wording import CARE_MODEL_HEADING, key_groups, people
 KEY_PT = (12.0, 11.0, 10.0, 9.5, 9.0, 8.5, 8.0, 7.5, 7.0, 6.5, 6.0, 5.5)
 KEY_MAX_COLUMNS = 4
 KEY_NAME_CHARS = 24
+KEY_CUT_SHARE = 0.2
 KEY_GAP_PX = 16
 KEY_LINESPACING = 1.3
 
 
 def draw_panel(fig: Figure, renderer, panel: tuple[float, float], sites: list[Site], missing: list[str], title: str,
            filters_words: Sequence[str], attribution: Sequence[str], today: dt.date, total: int | None,
-           shown: int, deprivation: bool) -> None:
-    """Title, what is shown, legend, the numbered key and the notes, top to bottom in the panel (pixels)."""
+           shown: int, shaded_map=None) -> None:
+    """Title, what is shown, legend, the numbered key and the notes, top to bottom in the panel (pixels);
+    ``shaded_map`` is the map's axes when the deprivation shading is drawn (its key goes in the panel when there is
+    room beside the legend, else in the map's upper left corner)."""
     x, right = panel
     width = right - x
     y = HEIGHT_PX - PAD_PX - 6
@@ -45,7 +48,7 @@ def draw_panel(fig: Figure, renderer, panel: tuple[float, float], sites: list[Si
     y = _text(fig, renderer, x, y, width, count, 9.5, colour="#333333", lines=3, gap=4)
     words = "; ".join(filters_words) if filters_words else "none (all sites)"
     y = _text(fig, renderer, x, y, width, f"Filters: {words}", 9.5, colour="#333333", lines=3, gap=12)
-    y = _legend(fig, renderer, x, y, width, [s.model for s in sites], deprivation)
+    y = _legend(fig, renderer, x, y, width, [s.model for s in sites], shaded_map)
     bottom = _notes(fig, renderer, x, width, today, attribution)
     _key(fig, renderer, x, y - 10, width, bottom + 12, sites)
 
@@ -106,8 +109,7 @@ def _text(fig: Figure, renderer, x: float, top: float, width: float, text: str, 
     return artist.get_window_extent(renderer).y0 - gap
 
 
-def _legend(fig: Figure, renderer, x: float, top: float, width: float, models: list[str],
-            deprivation: bool) -> float:
+def _legend(fig: Figure, renderer, x: float, top: float, width: float, models: list[str], shaded_map) -> float:
     """One swatch per care model drawn, written out, in the palette's order (a fill for a place-based site, a
     coloured outline for a network), then the region borders; the deprivation fifths beside it when shown.
     Returns the y under them."""
@@ -134,15 +136,18 @@ def _legend(fig: Figure, renderer, x: float, top: float, width: float, models: l
         legend.remove()
     box = legend.get_window_extent(renderer)
     bottom = box.y0
-    if deprivation:
+    if shaded_map is not None:
         fifths = [Patch(facecolor=DEPRIVATION_RAMP[fifth - 1], edgecolor=EDGE_COLOUR, alpha=0.7, label=label)
                   for fifth, label in IMD_FIFTHS.items()]
+        style = {"title": "Deprivation (IMD 2015):\nnational fifths of LSOAs", "fontsize": 9, "title_fontsize": 9.5,
+                 "alignment": "left", "labelspacing": 0.3}
         beside = box.x1 + 24
-        at = (beside / WIDTH_PX, top / HEIGHT_PX) if beside + 230 < x + width else (anchor[0], (bottom - 8) / HEIGHT_PX)
-        shading = fig.legend(handles=fifths, title="Deprivation (IMD 2015):\nnational fifths of LSOAs",
-                             loc="upper left", bbox_to_anchor=at, frameon=False, fontsize=9, title_fontsize=9.5,
-                             alignment="left", borderaxespad=0, borderpad=0, labelspacing=0.3)
-        bottom = min(bottom, shading.get_window_extent(renderer).y0)
+        if beside + 250 < x + width:
+            shading = fig.legend(handles=fifths, loc="upper left", bbox_to_anchor=(beside / WIDTH_PX, top / HEIGHT_PX),
+                                 frameon=False, borderaxespad=0, borderpad=0, **style)
+            bottom = min(bottom, shading.get_window_extent(renderer).y0)
+        else:
+            shaded_map.legend(handles=fifths, loc="upper left", framealpha=0.92, edgecolor="#999999", **style)
     return bottom
 
 
@@ -167,10 +172,9 @@ def _key(fig: Figure, renderer, x: float, top: float, width: float, bottom: floa
     (numbers, names, residents), not three per site: a picture's time goes mostly on laying out texts."""
     if not sites:
         return
-    heading = fig.text(x / WIDTH_PX, top / HEIGHT_PX, "On the map: number, site and residents (mid-2015)",
-                       fontsize=10, fontweight="bold", va="top", color="#111111")
-    top = heading.get_window_extent(renderer).y0 - 8
-    size, columns, first, line = _key_layout(fig, renderer, len(sites), width, top - bottom)
+    top = _text(fig, renderer, x, top, width, "On the map: number, site and residents (mid-2015)", 10,
+                weight="bold", colour="#111111", lines=2, gap=8)
+    size, columns, first, line = _key_layout(fig, renderer, sites, width, top - bottom)
     rows = math.ceil(len(sites) / columns)
     number_w = _fits(renderer, "00", size, "bold")
     people_w = max(_fits(renderer, people(s.population), size) for s in sites)
@@ -200,20 +204,25 @@ def _key(fig: Figure, renderer, x: float, top: float, width: float, bottom: floa
                  ha="right", ma="right", gid=f"key-residents-{col + 1}", **(text | {"color": "#333333"}))
 
 
-def _key_layout(fig: Figure, renderer, count: int, width: float,
+def _key_layout(fig: Figure, renderer, sites: list[Site], width: float,
                 height: float) -> tuple[float, int, float, float]:
-    """The key's type size, columns, first line's height and line step (pixels): the largest type whose lines
-    fit ``height`` in at most :data:`KEY_MAX_COLUMNS` columns, each with room for a number, residents and about
-    :data:`KEY_NAME_CHARS` characters of a name; as few columns as that allows."""
+    """The key's type size, columns, first line's height and line step (pixels). The largest type whose lines fit
+    ``height`` in at most :data:`KEY_MAX_COLUMNS` columns and cut at most one name in :data:`KEY_CUT_SHARE` (in as
+    few columns as that allows); failing that, the largest from 7 points down that leaves about
+    :data:`KEY_NAME_CHARS` characters of every name."""
+    fallback = None
     for size in KEY_PT:
         first, line = _line_height(fig, renderer, size)
         rows = max(1, 1 + math.floor((height - first) / line))
-        columns = math.ceil(count / rows)
-        wanted = _fits(renderer, "00 0,000,000", size) + size * DPI / 72 + 24 + _fits(renderer, "a" * KEY_NAME_CHARS,
-                                                                                      size)
-        if columns <= KEY_MAX_COLUMNS and (width - KEY_GAP_PX * (columns - 1)) / columns >= wanted:
-            return size, columns, first, line
-    return KEY_PT[-1], KEY_MAX_COLUMNS, *_line_height(fig, renderer, KEY_PT[-1])
+        fixed = _fits(renderer, "00 0,000,000", size, "bold") + size * DPI / 72 * 0.8 + 21
+        names = [_fits(renderer, s.name, size) for s in sites]
+        for columns in range(math.ceil(len(sites) / rows), KEY_MAX_COLUMNS + 1):
+            room = (width - KEY_GAP_PX * (columns - 1)) / columns - fixed
+            if sum(name > room for name in names) <= max(1, len(sites) * KEY_CUT_SHARE):
+                return size, columns, first, line
+            if fallback is None and size <= 7 and room >= _fits(renderer, "a" * KEY_NAME_CHARS, size):
+                fallback = size, columns, first, line
+    return fallback or (KEY_PT[-1], KEY_MAX_COLUMNS, *_line_height(fig, renderer, KEY_PT[-1]))
 
 
 def _line_height(fig: Figure, renderer, size: float) -> tuple[float, float]:
