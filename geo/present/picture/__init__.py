@@ -110,7 +110,9 @@ def _sites(frame: pd.DataFrame, geometries: Mapping[object, dict], key: str) -> 
     shapes = bng(geometries[k] for k in drawn[key])
     rows = sorted(zip(models, names.astype(str), population, shapes),
                   key=lambda r: (rank.get(r[0], rank.get(OTHER_LABEL, 10_000)), r[1].casefold()))
-    sites = [Site(i + 1, xml_text(name), pop, model, shape) for i, (model, name, pop, shape) in enumerate(rows)]
+    # one line each in the key (a name's own line breaks would shift the key's columns apart)
+    sites = [Site(i + 1, " ".join(xml_text(name).split()), pop, model, shape)
+             for i, (model, name, pop, shape) in enumerate(rows)]
     gone = frame[~frame[key].isin(list(geometries))]
     gone_names = gone["display_name"] if "display_name" in gone else gone[key]
     return sites, [xml_text(str(n)) for n in gone_names]

@@ -158,9 +158,9 @@ def _notes(fig: Figure, renderer, x: float, width: float, today: dt.date, attrib
     sources = fig.text(x / WIDTH_PX, PAD_PX / HEIGHT_PX, "\n".join(lines), fontsize=6.5, va="bottom",
                        color="#444444", linespacing=1.3)
     top = sources.get_window_extent(renderer).y1 + 6
-    about = ("Numbers are the key's. Footprints are sets of 2011 LSOAs on the 2015 CCG and local authority "
-             "geography, outlines simplified (about 250 m); residents mid-2015, rounded to the nearest 100. "
-             f"Made {today.isoformat()} with the NHS integration atlas.")
+    about = ("Each number on the map is a site in the key. Footprints are sets of 2011 LSOAs on the 2015 CCG and "
+             "local authority geography, outlines simplified (about 250 m); residents mid-2015, rounded to the nearest "
+             f"100. Made {today.isoformat()} with the NHS integration atlas.")
     note = fig.text(x / WIDTH_PX, top / HEIGHT_PX, "\n".join(_wrap(renderer, about, 8, width)), fontsize=8,
                     va="bottom", color="#444444", linespacing=1.3)
     return note.get_window_extent(renderer).y1
