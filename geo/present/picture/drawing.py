@@ -116,7 +116,7 @@ def draw_map(ax, base: Basemap, sites: list[Site], view: tuple[float, float, flo
     metres_per_px = (view[2] - view[0]) / (ax.get_position().width * WIDTH_PX)
     placed = _draw_numbers(ax, sites, view, metres_per_px)
     _draw_labels(ax, base, view, metres_per_px, placed)
-    _scale_bar(ax, view)
+    _scale_bar(ax, view, metres_per_px)
 
 
 def _plot(ax, shapes: Sequence[shapely.Geometry], facecolor="none", edgecolor="none", linewidth: float = 0.0,
@@ -225,17 +225,20 @@ def _draw_labels(ax, base: Basemap, view: tuple[float, float, float, float], met
                 path_effects=[patheffects.withStroke(linewidth=2.2, foreground="white")])
 
 
-def _scale_bar(ax, view: tuple[float, float, float, float]) -> None:
-    """A black-and-white bar about a fifth of the view wide, in the lower right, in true metres (BNG)."""
+def _scale_bar(ax, view: tuple[float, float, float, float], metres_per_px: float) -> None:
+    """A black-and-white bar of a round length up to about 200 pixels (or a third of the view), in the lower
+    right, in true metres (BNG); its middle is labelled when there is room."""
     width, height = view[2] - view[0], view[3] - view[1]
-    step = 10 ** math.floor(math.log10(width / 5))
-    length = max(m * step for m in (1, 2, 5) if m * step <= width / 5)
+    most = min(width / 3, 200 * metres_per_px)
+    step = 10 ** math.floor(math.log10(most))
+    length = max(m * step for m in (1, 2, 5) if m * step <= most)
     x0, y0, bar = view[2] - length - 0.05 * width, view[1] + 0.03 * height, 0.008 * height
     half = length / 2
     for i, colour in enumerate(("#222222", "#ffffff")):
         ax.add_patch(Rectangle((x0 + i * half, y0), half, bar, facecolor=colour, edgecolor="#222222", lw=0.8,
                                zorder=8))
-    for x, text in ((x0, "0"), (x0 + half, f"{half / 1000:g}"), (x0 + length, f"{length / 1000:g} km")):
+    marks = [(x0, "0"), (x0 + half, f"{half / 1000:g}"), (x0 + length, f"{length / 1000:g} km")]
+    for x, text in marks if half / metres_per_px >= 55 else marks[::2]:
         ax.text(x, y0 + bar * 1.8, text, ha="center", va="bottom", fontsize=8, color="#222222", zorder=8)
 
 
