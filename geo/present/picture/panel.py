@@ -30,6 +30,7 @@ KEY_NAME_CHARS = 24
 KEY_CUT_SHARE = 0.2
 KEY_GAP_PX = 16
 KEY_LINESPACING = 1.3
+KEY_MAX_LINESPACING = 1.7
 
 
 def draw_panel(fig: Figure, renderer, panel: tuple[float, float], sites: list[Site], missing: list[str], title: str,
@@ -176,11 +177,16 @@ def _key(fig: Figure, renderer, x: float, top: float, width: float, bottom: floa
                 weight="bold", colour="#111111", lines=2, gap=8)
     size, columns, first, line = _key_layout(fig, renderer, sites, width, top - bottom)
     rows = math.ceil(len(sites) / columns)
+    spacing = KEY_LINESPACING
+    if rows > 1:  # lines spread (up to a limit) over the room left, rather than a gap under the key
+        spacing = min(KEY_MAX_LINESPACING, KEY_LINESPACING * (top - bottom - first) / ((rows - 1) * line))
+        spacing = max(spacing, KEY_LINESPACING)
+        first, line = _line_height(fig, renderer, size, spacing)
     number_w = _fits(renderer, "00", size, "bold")
     people_w = max(_fits(renderer, people(s.population), size) for s in sites)
     swatch = size * DPI / 72 * 0.8
     column_w = (width - KEY_GAP_PX * (columns - 1)) / columns
-    text = {"fontsize": size, "va": "top", "color": "#111111", "linespacing": KEY_LINESPACING}
+    text = {"fontsize": size, "va": "top", "color": "#111111", "linespacing": spacing}
     for col in range(columns):
         chunk = sites[col * rows:(col + 1) * rows]
         if not chunk:
@@ -225,10 +231,10 @@ def _key_layout(fig: Figure, renderer, sites: list[Site], width: float,
     return fallback or (KEY_PT[-1], KEY_MAX_COLUMNS, *_line_height(fig, renderer, KEY_PT[-1]))
 
 
-def _line_height(fig: Figure, renderer, size: float) -> tuple[float, float]:
+def _line_height(fig: Figure, renderer, size: float, spacing: float = KEY_LINESPACING) -> tuple[float, float]:
     """The height of one line of text at ``size`` points and the step from line to line in a text of many
     (pixels), as matplotlib lays them out (measured: its step is not the font's line height)."""
-    one, two = (fig.text(0, 0, text, fontsize=size, linespacing=KEY_LINESPACING) for text in ("lp", "lp\nlp"))
+    one, two = (fig.text(0, 0, text, fontsize=size, linespacing=spacing) for text in ("lp", "lp\nlp"))
     first, both = (t.get_window_extent(renderer).height for t in (one, two))
     one.remove()
     two.remove()
