@@ -201,3 +201,13 @@ def test_every_colour_in_the_picture_is_in_its_legend(atlas, sites, geometries, 
 def _colours(value) -> list[str]:
     """The visible colours of a colour or an array of them, as hex."""
     return [to_hex(c[:3]) for c in to_rgba_array(value) if c[3] > 0]
+
+
+def test_pioneers_alone_are_keyed_as_a_programme_not_a_care_model(sites, geometries, base):
+    frame, _footprints = sites
+    filters = flt.Filters(programmes=("Integration pioneer",))
+    svg = picture.render(drawn(frame, filters), geometries, base, picture.title(filters), [], ATTRIBUTION, fmt="svg")
+    root = ET.fromstring(svg)
+    text = " ".join(t.text or "" for t in root.iter(f"{SVG}text"))
+    assert " ".join(texts(root, "title")["title"]) == "Health and social care integration pioneers, 2013-2015"
+    assert "Programme" in text and "Integration pioneers (no care model)" in text and "Care model" not in text

@@ -21,7 +21,7 @@ from geo.present.palette import (
     is_network,
 )
 from geo.present.picture.canvas import DPI, EDGE_COLOUR, HEIGHT_PX, PAD_PX, REGION_LABEL, WIDTH_PX, Site
-from geo.present.wording import CARE_MODEL_HEADING, key_groups, people
+from geo.present.wording import CARE_MODEL_HEADING, PROGRAMME_HEADING, key_groups, people
 
 #: The key's type sizes (points), largest first (it takes the largest that fits), and its columns.
 KEY_PT = (12.0, 11.0, 10.0, 9.5, 9.0, 8.5, 8.0, 7.5, 7.0, 6.5, 6.0, 5.5)
@@ -115,7 +115,10 @@ def _legend(fig: Figure, renderer, x: float, top: float, width: float, models: l
     coloured outline for a network), then the region borders; the deprivation fifths beside it when shown.
     Returns the y under them."""
     handles: list = []
-    for _heading, lines in key_groups(models):
+    groups = key_groups(models)
+    # the vanguards' care models' heading when there are any; pioneers alone are a programme
+    heading = CARE_MODEL_HEADING if any(h == CARE_MODEL_HEADING for h, _ in groups) else PROGRAMME_HEADING
+    for _heading, lines in groups:
         for model, line in lines:
             colour = care_model_colour(model)
             if is_network(model):  # its coloured outline over a dark line, as on the map
@@ -128,7 +131,7 @@ def _legend(fig: Figure, renderer, x: float, top: float, width: float, models: l
                           label=REGION_LABEL))
     anchor = (x / WIDTH_PX - 0.004, top / HEIGHT_PX)
     for columns in ((2, 1) if len(handles) > 3 else (1,)):  # two columns when they fit: the key gets the room
-        legend = fig.legend(handles=handles, title=CARE_MODEL_HEADING, loc="upper left",
+        legend = fig.legend(handles=handles, title=heading, loc="upper left",
                             bbox_to_anchor=anchor, frameon=False, fontsize=9.5, title_fontsize=10, alignment="left",
                             borderaxespad=0, borderpad=0, handlelength=1.6, labelspacing=0.35, ncols=columns,
                             columnspacing=1.2)
