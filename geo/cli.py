@@ -1,4 +1,4 @@
-"""Command line: ``python -m geo build | layers | geocode | sites``."""
+"""Command line: ``python -m geo build | layers | geocode | sites | covers``."""
 
 from __future__ import annotations
 
@@ -93,6 +93,16 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, help="CSV to write")
     p.add_argument("--attribution", action="store_true", help="put the attribution lines before the header")
     p.set_defaults(run=_sites)
+    p = sub.add_parser("covers", parents=[common], help="which programme sites cover a place",
+                       description="Which programme sites cover a place: the place read as the geocoder reads a "
+                                   "name (a town, district, county, CCG, council, trust or GP practice, or typed "
+                                   "codes such as ccg:02R), then, per site whose footprint shares LSOAs with it, "
+                                   "its site_id, name, care model, residents in both (mid-2015, nearest 100) and "
+                                   "the share of the place's residents covered. Exit status 2 when the place "
+                                   "cannot be read, or has several readings (they are listed with their codes: "
+                                   "pass the codes of the one you mean).")
+    p.add_argument("place", nargs="+", help="the place, e.g. Halifax, or codes such as ccg:02R or lad:E08000033")
+    p.set_defaults(run=_covers)
     return top
 
 
@@ -200,6 +210,25 @@ def _sites(args: argparse.Namespace) -> int:
     out, footprints = bundled_sites(atlas, geocoder)
     _write(with_profiles(out, footprints, atlas), args.output, args.attribution)
     print(f"{len(out)} sites written to {args.output}: {_summary_line(out)}")
+    return 0
+
+
+def _covers(args: argparse.Namespace) -> int:
+    from geo.geocode.bundled_cache import cached_bundled_sites
+    from geo.geocode.match import UNMATCHED
+    from geo.present.places import SiteCover, covers, covers_lines
+
+    atlas, geocoder = _open_geocoder(args)
+    frame, footprints = cached_bundled_sites(atlas)
+    answer = covers(geocoder, SiteCover(atlas, frame, footprints), " ".join(args.place))
+    if answer.reading.status == UNMATCHED or (not answer.reading.matched and not answer.reading.readings):
+        print(f"error: {answer.reading.words()}", file=sys.stderr)
+        return 2
+    lines = "\n".join(covers_lines(answer))
+    if not answer.reading.matched:  # ambiguous: its readings, with the codes to pass
+        print(lines, file=sys.stderr)
+        return 2
+    print(lines)
     return 0
 
 

@@ -10,7 +10,6 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.geocode.batch import BatchResult, geocode_in_chunks, output_names
-from geo.geocode.ladder import Geocoder
 from geo.geocode.settle import Reading
 from geo.geocode.site_csv import MAX_BYTES, MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS, SiteFileError, read_site_csv
 from geo.present import atlas_map, export, list_footprints, workbook
@@ -45,10 +44,8 @@ BUDGET_S = 60
 SLOTS = 1
 
 
-@st.cache_resource(show_spinner="Loading the gazetteer...")
-def geocoder() -> Geocoder:
-    """One geocoder per server (its gazetteer takes a moment to build)."""
-    return Geocoder(data.atlas())
+#: One geocoder per server, shared with the Map page's place lookup.
+geocoder = data.geocoder
 
 
 @st.cache_resource

@@ -18,7 +18,7 @@ from geo.present import folium_map as mapping
 from geo.present.hospitals import POINT_STYLE, hospital_layer
 from geo.present.palette import OTHER_LABEL
 from geo.sources import ATTRIBUTION
-from ui import data, shell, widgets
+from ui import data, place_lookup, shell, widgets
 from ui.sidebar import View, no_sites_notice
 
 OUTLINE_CHOICES = {"nhs_region": "NHS region", "ccg": "CCG", "lad": "Local authority"}
@@ -73,6 +73,7 @@ outlines = controls[0].multiselect(
 shade = controls[1].selectbox("Shading", list(CHOROPLETH_CHOICES), format_func=CHOROPLETH_CHOICES.get,
                               key="map_choropleth", help="Fill the areas of a layer by mid-2015 population, or "
                               "England's LSOAs by national fifth of deprivation (IMD 2015).")
+place = place_lookup.place_box()  # "What covered this place?" (place=): its outline and legend line for the map
 shown_ids = [s for s in current.frame["site_id"] if current.footprints.get(s)]
 controls[2].metric("Footprints drawn", f"{len(shown_ids)} of {len(current.frame)}")
 shade_label = LAYERS[shade].label.split(" (")[0].lower() if shade in LAYERS else CHOROPLETH_CHOICES[shade]
@@ -99,13 +100,15 @@ else:
         shading = (shade, url, breaks, shade_label)
     points_legend = atlas_map.legend_swatch("Hospitals of hospital networks (points)", POINT_STYLE["fillColor"])
     state = atlas_map.map_state(shown_ids, models, {k: data.outline_url(k) for k in outlines}, shading,
-                                fit=not current.filters.is_default(), extra_legend=points_legend if hospitals else "")
+                                fit=not current.filters.is_default(),
+                                extra_legend=(points_legend if hospitals else "") + place.legend)
     base = atlas_map.base_map(data.map_urls(), asset_base=widgets.asset_base(), tiles=tiles, tiles_attr=tiles_attr)
     clicked = st_folium(base, key="atlas_map", height=MAP_HEIGHT, use_container_width=True,
-                        returned_objects=["last_active_drawing"],
+                        returned_objects=["last_active_drawing", "last_clicked"],
                         feature_group_to_add=[atlas_map.state_layer(state, widgets.asset_base()),
-                                              atlas_map.layer_group("Hospitals", hospitals)])
+                                              atlas_map.layer_group("Hospitals", hospitals), place.layer])
 
+place_lookup.answer(place, clicked, current)  # the sites covering the place typed, or the point clicked
 feature = (clicked or {}).get("last_active_drawing") or {}
 site_id = (feature.get("properties") or {}).get("key")
 rows = current.frame[current.frame["site_id"] == site_id]

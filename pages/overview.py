@@ -3,7 +3,7 @@
 import streamlit as st
 
 from geo.present.wording import ROUNDED_POPULATION_NOTE, people, percent
-from ui import data, shell, widgets
+from ui import data, place_lookup, shell, widgets
 from ui.sidebar import no_sites_notice
 
 current = shell.start()
@@ -34,6 +34,7 @@ else:
     cols[3].metric("Share of England", percent(covered, data.england()))
 
 st.header("Explore")
+place_lookup.overview_entry()  # "What covered this place?": opens the Map with place= and the filters
 left, right = st.columns(2)
 with left:
     st.page_link("pages/map.py", label="Map: footprints by care model; click one for its details",

@@ -343,6 +343,7 @@ def test_a_later_wave_hospital_network_is_drawn_with_its_hospitals(page, server,
     wait_for_count(hospitals_on_map(page), 4)  # Salford Royal, Royal Albert Edward, Leigh, Wrightington
     legend = page.frame_locator(FOLIUM).locator(".atlas-legend").inner_text()
     assert "Care model" in legend and "Acute care collaboration" in legend and "Hospitals" in legend
+    page.locator(FOLIUM).evaluate("el => el.scrollIntoView({block: 'center'})")  # the whole map in the window
     hospitals_on_map(page).last.click()  # a hospital selects its site, as a footprint does
     page.get_by_text("Name as announced").wait_for()
     details = page.locator('[data-testid="stMain"]').inner_text()
@@ -358,6 +359,7 @@ def test_a_national_network_has_hospitals_but_no_area(page, server, sites):
     assert footprints_on_map(page).count() == 0
     main = page.locator('[data-testid="stMain"]')
     main.get_by_text("No area footprint").wait_for()
+    page.locator(FOLIUM).evaluate("el => el.scrollIntoView({block: 'center'})")  # the whole map in the window
     hospitals_on_map(page).last.click()
     page.get_by_text("Name as announced").wait_for()
     details = main.inner_text()
@@ -503,6 +505,7 @@ def test_a_clicked_sites_tooltip_stays_inside_the_map(page, server):
     page.goto(f"{server}/map?q=Cornwall")
     wait_for_count(footprints_on_map(page), 1)
     settle(page)
+    page.locator(FOLIUM).evaluate("el => el.scrollIntoView({block: 'center'})")  # its bottom edge in the window
     box = page.locator(FOLIUM).bounding_box()
     # Cornwall is the bottom-left corner of the map: click the lowest point of it, near the map's edge
     frame = map_frame(page)

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 REGIONS = ("North of England", "Midlands and East of England", "London", "South of England")
 BOUNDS = (0, 2800)
-OUTLINES, SHADING = address.PAGE_PARAMS["map"]
+OUTLINES, SHADING = address.PAGE_PARAMS["map"][:2]  # the Map's outlines and shading (then its place)
 
 
 def test_the_maps_outlines_read_and_write_short_ids():

@@ -91,11 +91,12 @@ def _shading_choices() -> tuple[str, ...]:
 
 
 #: Each page's own choices in the address, by the page's url_path (ui.shell.PAGES). Short, readable names:
-#: ``/map?outlines=ccg&outlines=lad&shading=imd``. The values are the widgets' own (ids, not labels).
+#: ``/map?outlines=ccg&outlines=lad&shading=imd&place=Halifax``. The values are the widgets' own (ids, not labels).
 PAGE_PARAMS: dict[str, tuple[PageParam, ...]] = {
     "map": (
         PageParam("outlines", "map_outlines", ("nhs_region",), _outline_choices, many=True),
         PageParam("shading", "map_choropleth", "", _shading_choices),
+        PageParam("place", "place", ""),  # "What covered this place?" (ui.place_lookup): any text
     ),
 }
 

@@ -14,6 +14,7 @@ from geo.atlas import Atlas, open_atlas
 from geo.cache import CacheError, cache_damage
 from geo.config import cache_dir
 from geo.geocode.bundled_cache import cached_bundled_sites
+from geo.geocode.ladder import Geocoder
 from geo.present import filters as flt
 from geo.present import folium_map as mapping
 from geo.present import map_data, residents
@@ -37,6 +38,13 @@ def atlas() -> Atlas:
     if problem:
         raise CacheError(problem)
     return open_atlas(cache)
+
+
+@st.cache_resource(show_spinner="Loading the gazetteer...")
+def geocoder() -> Geocoder:
+    """One geocoder per server (its gazetteer takes a moment to build), shared by the Geocode page and the
+    Map page's place lookup."""
+    return Geocoder(atlas())
 
 
 @st.cache_resource(show_spinner=False)

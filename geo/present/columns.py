@@ -171,6 +171,9 @@ COLUMNS: dict[str, Column] = {
     "people_in_both": Column("Residents in both", "Residents of both footprints", "people", RESIDENTS, "people"),
     "share_of_row_pct": Column("Share of your footprint", "Residents in both as a share of the row's", "%",
                                RESIDENTS, "percent"),
+    # what covered this place (pages/map.py, python -m geo covers)
+    "share_of_place_pct": Column("Share of the place", "Residents in both (the site's footprint and the place) as "
+                                 "a share of the place's residents", "%", RESIDENTS, "percent"),
 }
 #: Reader's name -> column, for tables that are already renamed.
 BY_NAME: dict[str, Column] = {c.name: c for c in COLUMNS.values()}

@@ -23,6 +23,9 @@ OTHER_COLOUR = "#56B4E9"  # sky blue
 OTHER_LABEL = "Other or not given"
 #: A reading being chosen for a row of an uploaded list (Okabe-Ito black, drawn bold).
 HIGHLIGHT_COLOUR = "#000000"
+#: A place looked up on the Map page ("What covered this place?"): a bold dark plum line on a white halo, a
+#: colour no footprint, outline or shading uses.
+PLACE_COLOUR = "#7A0177"
 #: Outline colours for the reference layers (dark greys, dashed in the map).
 OUTLINE_COLOURS: dict[str, str] = {"ccg": "#555555", "lad": "#8c6d31", "utla": "#8c6d31",
                                    "nhs_local_office": "#222222", "nhs_region": "#000000"}
