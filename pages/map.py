@@ -19,7 +19,7 @@ from geo.present.hospitals import POINT_STYLE, hospital_layer
 from geo.present.labels import place_labels
 from geo.present.palette import OTHER_LABEL
 from geo.sources import ATTRIBUTION
-from ui import data, shell, widgets
+from ui import data, map_layout, shell, widgets
 from ui.sidebar import View, no_sites_notice
 
 OUTLINE_CHOICES = {"nhs_region": "NHS region", "ccg": "CCG", "lad": "Local authority"}
@@ -65,53 +65,58 @@ if current.frame.empty:
     no_sites_notice()
     widgets.attribution_caption()
     st.stop()
-controls = st.columns([2, 2, 1])
-outlines = controls[0].multiselect(
-    "Reference outlines", list(OUTLINE_CHOICES), default=["nhs_region"], format_func=OUTLINE_CHOICES.get,
-    key="map_outlines", help="Borders drawn over the footprints.")
-shade = controls[1].selectbox("Shading", list(CHOROPLETH_CHOICES), format_func=CHOROPLETH_CHOICES.get,
-                              key="map_choropleth", help="Fill the areas of a layer by mid-2015 population, or "
-                              "England's LSOAs by national fifth of deprivation (IMD 2015).")
+map_column, side = st.columns([3, 2], gap="medium")  # details beside the map; below it on a phone
+with side:
+    site_id = map_layout.site_chooser(current.frame)
+    outlines = st.multiselect(
+        "Reference outlines", list(OUTLINE_CHOICES), default=["nhs_region"], format_func=OUTLINE_CHOICES.get,
+        key="map_outlines", help="Borders drawn over the footprints.")
+    shade = st.selectbox("Shading", list(CHOROPLETH_CHOICES), format_func=CHOROPLETH_CHOICES.get,
+                         key="map_choropleth", help="Fill the areas of a layer by mid-2015 population, or "
+                         "England's LSOAs by national fifth of deprivation (IMD 2015).")
 shown_ids = [s for s in current.frame["site_id"] if current.footprints.get(s)]
-controls[2].metric("Footprints drawn", f"{len(shown_ids)} of {len(current.frame)}")
+side.metric("Footprints drawn", f"{len(shown_ids)} of {len(current.frame)}")
 shade_label = LAYERS[shade].label.split(" (")[0].lower() if shade in LAYERS else CHOROPLETH_CHOICES[shade]
 tiles, tiles_attr = mapping.tiles_from_env()
 models = [m if isinstance(m, str) else OTHER_LABEL for m in
           current.frame.loc[current.frame["site_id"].isin(shown_ids), "care_model"]]
 # hospital networks and national networks are drawn by their member trusts' hospitals too (issue 9)
 hospitals = hospital_layer(data.hospital_points(tuple(current.frame["site_id"])))
+map_layout.fit_map_to_window()
 
-if REBUILD:  # the old path: build and send the whole map on every run
-    geometries = data.site_geometries()
-    shown = {s: geometries[s] for s in shown_ids}
-    choropleth = (shade_label, *data.choropleth(shade)) if shade else None
-    folium_map = mapping.build_map(
-        current.frame, shown, outlines={k: data.outline(k) for k in outlines}, choropleth=choropleth,
-        tiles=tiles, tiles_attr=tiles_attr, asset_base=widgets.asset_base(),
-        extra_layers=[hospitals] if hospitals else [])
-    clicked = st_folium(folium_map, key="atlas_map", height=MAP_HEIGHT, use_container_width=True,
-                        returned_objects=["last_active_drawing"])
-else:
-    shading = None
-    if shade:
-        url, breaks = data.shading(shade)
-        shading = (shade, url, breaks, shade_label)
-    points_legend = atlas_map.legend_swatch("Hospitals of hospital networks (points)", POINT_STYLE["fillColor"])
-    state = atlas_map.map_state(shown_ids, models, {k: data.outline_url(k) for k in outlines}, shading,
-                                fit=not current.filters.is_default(), extra_legend=points_legend if hospitals else "")
-    base = atlas_map.base_map(data.map_urls(), asset_base=widgets.asset_base(), tiles=tiles, tiles_attr=tiles_attr)
-    clicked = st_folium(base, key="atlas_map", height=MAP_HEIGHT, use_container_width=True,
-                        returned_objects=["last_active_drawing"],
-                        feature_group_to_add=[atlas_map.state_layer(state, widgets.asset_base()),
-                                              atlas_map.layer_group("Hospitals", hospitals)])
+with map_column:
+    if REBUILD:  # the old path: build and send the whole map on every run
+        geometries = data.site_geometries()
+        shown = {s: geometries[s] for s in shown_ids}
+        choropleth = (shade_label, *data.choropleth(shade)) if shade else None
+        folium_map = mapping.build_map(
+            current.frame, shown, outlines={k: data.outline(k) for k in outlines}, choropleth=choropleth,
+            tiles=tiles, tiles_attr=tiles_attr, asset_base=widgets.asset_base(),
+            extra_layers=[hospitals] if hospitals else [])
+        st_folium(folium_map, key=map_layout.MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
+                  returned_objects=map_layout.RETURNED)
+    else:
+        shading = None
+        if shade:
+            url, breaks = data.shading(shade)
+            shading = (shade, url, breaks, shade_label)
+        points_legend = atlas_map.legend_point("Hospitals of hospital networks (points)", POINT_STYLE["fillColor"],
+                                               POINT_STYLE["color"])
+        state = atlas_map.map_state(shown_ids, models, {k: data.outline_url(k) for k in outlines}, shading,
+                                    fit=not current.filters.is_default(),
+                                    extra_legend=points_legend if hospitals else "", chosen=site_id)
+        base = atlas_map.base_map(data.map_urls(), asset_base=widgets.asset_base(), tiles=tiles,
+                                  tiles_attr=tiles_attr)
+        st_folium(base, key=map_layout.MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
+                  returned_objects=map_layout.RETURNED,
+                  feature_group_to_add=[atlas_map.state_layer(state, widgets.asset_base()),
+                                        atlas_map.layer_group("Hospitals", hospitals)])
+    st.caption(map_layout.HOW_TO_MOVE)
 
-feature = (clicked or {}).get("last_active_drawing") or {}
-site_id = (feature.get("properties") or {}).get("key")
 rows = current.frame[current.frame["site_id"] == site_id]
-left, right = st.columns([3, 2])
-with left:
+with side:
     if rows.empty:
-        st.info("Click a footprint to see the site's details here. Hover for its name; scroll or use +/- to zoom.",
+        st.info("Click a footprint, or choose a site above, to see its details here. Hover for its name.",
                 icon=":material/touch_app:")
         missing = current.frame[~current.frame["site_id"].isin(shown_ids)]
         if len(missing):
@@ -119,7 +124,7 @@ with left:
                        + widgets.md("; ".join(missing["display_name"])))
     else:
         widgets.site_details(rows.iloc[0], current.footprints.get(site_id, frozenset()))
-with right:
+with map_column:
     st.header("This view as a picture")
     st.caption("For a slide or a board paper: the footprints shown, legend, filters in words, date, scale bar "
                "and attribution (1920 x 1080 PNG, or SVG to edit).")

@@ -1,0 +1,64 @@
+"""The Map page's layout: a map as tall as the window with the site's details beside it, and the site chooser.
+
+Why: a map 700 px tall whatever the window put its legend and the details below the fold on a laptop, and
+the only way to a site's details was a mouse click on its footprint (issue 15). Here the map's height follows
+the window (CSS on the component's frame), the page's columns put the details beside the map on wide screens
+and below it on narrow ones (Streamlit stacks columns on a phone), and "Choose a site" shows the same details
+as a click, from the keyboard alone, bound to the address as ``site=``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+import streamlit as st
+
+#: The widget keys: the map component and the chooser (its value is in the address as ``site=``).
+MAP_KEY = "atlas_map"
+SITE_KEY = "site"
+#: The last map click the chooser followed (streamlit-folium counts clicks on the map's objects).
+_CLICK_SEEN = "_map_click_seen"
+#: What streamlit-folium must send back: the clicked footprint, and the click count that tells a new click
+#: on the same footprint from the one already followed.
+RETURNED = ["last_active_drawing", "last_object_clicked_count"]
+#: The map's frame fills the window below the title (never under 360 px); on a phone it leaves room above and
+#: below, so a finger on the page can scroll past it. ``st-key-`` is the class Streamlit gives a keyed element.
+_STYLE = f"""<style>
+.st-key-{MAP_KEY} iframe {{ height: max(360px, calc(100dvh - 8rem)) !important; }}
+@media (max-width: 640px) {{ .st-key-{MAP_KEY} iframe {{ height: 70dvh !important; }} }}
+</style>"""
+HOW_TO_MOVE = ("The wheel scrolls the page: click the map (or hold Ctrl or Cmd) to zoom with it. Drag to move; "
+               "on a touch screen one finger scrolls the page and two move and zoom the map.")
+
+
+def fit_map_to_window() -> None:
+    """Make the map's frame as tall as the window allows (style only: takes no space on the page)."""
+    st.html(_STYLE)
+
+
+def clicked_site(value: Mapping | None) -> str | None:
+    """The site of a map click not yet followed (a footprint or a hospital carries its site's key), or None."""
+    value = value or {}
+    count = value.get("last_object_clicked_count")
+    if not count or count == st.session_state.get(_CLICK_SEEN):
+        return None
+    st.session_state[_CLICK_SEEN] = count
+    feature = value.get("last_active_drawing") or {}
+    key = (feature.get("properties") or {}).get("key")
+    return str(key) if key else None
+
+
+def site_chooser(frame: pd.DataFrame) -> str | None:
+    """"Choose a site" among the sites shown, bound to the address; a click on the map chooses too.
+
+    The map's last value is read before the chooser is drawn, so a click sets the chooser (and the address)
+    in the same run, and the map draws the chosen site wider in that run too.
+    """
+    names = dict(zip(frame["site_id"].astype(str), frame["display_name"].astype(str), strict=True))
+    clicked = clicked_site(st.session_state.get(MAP_KEY))
+    if clicked in names:
+        st.session_state[SITE_KEY] = clicked
+    return st.selectbox("Choose a site", list(names), index=None, format_func=names.get, key=SITE_KEY,
+                        bind="query-params", placeholder="Type or pick a site's name",
+                        help="Shows the same details as a click on its footprint; the site goes in the address.")
