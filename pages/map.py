@@ -65,7 +65,7 @@ if current.frame.empty:
     no_sites_notice()
     widgets.attribution_caption()
     st.stop()
-map_column, side = st.columns([3, 2], gap="medium")  # details beside the map; below it on a phone
+map_column, side = st.columns([2, 1], gap="medium")  # details beside the map; below it on a phone
 with side:
     site_id = map_layout.site_chooser(current.frame)
     outlines = st.multiselect(
@@ -84,7 +84,7 @@ models = [m if isinstance(m, str) else OTHER_LABEL for m in
 hospitals = hospital_layer(data.hospital_points(tuple(current.frame["site_id"])))
 map_layout.fit_map_to_window()
 
-with map_column:
+with map_column, map_layout.map_box():
     if REBUILD:  # the old path: build and send the whole map on every run
         geometries = data.site_geometries()
         shown = {s: geometries[s] for s in shown_ids}
@@ -111,7 +111,7 @@ with map_column:
                   returned_objects=map_layout.RETURNED,
                   feature_group_to_add=[atlas_map.state_layer(state, widgets.asset_base()),
                                         atlas_map.layer_group("Hospitals", hospitals)])
-    st.caption(map_layout.HOW_TO_MOVE)
+map_column.caption(map_layout.HOW_TO_MOVE)
 
 rows = current.frame[current.frame["site_id"] == site_id]
 with side:

@@ -17,16 +17,18 @@ import streamlit as st
 #: The widget keys: the map component and the chooser (its value is in the address as ``site=``).
 MAP_KEY = "atlas_map"
 SITE_KEY = "site"
+#: The container around the map, whose class (``st-key-`` and its key) the style rule below selects.
+BOX_KEY = "atlas_map_box"
 #: The last map click the chooser followed (streamlit-folium counts clicks on the map's objects).
 _CLICK_SEEN = "_map_click_seen"
 #: What streamlit-folium must send back: the clicked footprint, and the click count that tells a new click
 #: on the same footprint from the one already followed.
 RETURNED = ["last_active_drawing", "last_object_clicked_count"]
 #: The map's frame fills the window below the title (never under 360 px); on a phone it leaves room above and
-#: below, so a finger on the page can scroll past it. ``st-key-`` is the class Streamlit gives a keyed element.
+#: below, so a finger on the page can scroll past it. ``st-key-`` is the class Streamlit gives a keyed container.
 _STYLE = f"""<style>
-.st-key-{MAP_KEY} iframe {{ height: max(360px, calc(100dvh - 8rem)) !important; }}
-@media (max-width: 640px) {{ .st-key-{MAP_KEY} iframe {{ height: 70dvh !important; }} }}
+.st-key-{BOX_KEY} iframe {{ height: max(360px, calc(100dvh - 9.5rem)) !important; }}
+@media (max-width: 640px) {{ .st-key-{BOX_KEY} iframe {{ height: 70dvh !important; }} }}
 </style>"""
 HOW_TO_MOVE = ("The wheel scrolls the page: click the map (or hold Ctrl or Cmd) to zoom with it. Drag to move; "
                "on a touch screen one finger scrolls the page and two move and zoom the map.")
@@ -35,6 +37,11 @@ HOW_TO_MOVE = ("The wheel scrolls the page: click the map (or hold Ctrl or Cmd) 
 def fit_map_to_window() -> None:
     """Make the map's frame as tall as the window allows (style only: takes no space on the page)."""
     st.html(_STYLE)
+
+
+def map_box():
+    """The container the map goes in (``with map_layout.map_box(): st_folium(...)``), sized by the style above."""
+    return st.container(key=BOX_KEY)
 
 
 def clicked_site(value: Mapping | None) -> str | None:

@@ -32,6 +32,7 @@ from geo.present.folium_map import (
     ENGLAND_BOUNDS,
     FOOTPRINT_CLASS,
     MAP_ATTRIBUTION,
+    OUTLINE_LABELS,
     legend_html,
     site_properties,
 )
@@ -145,8 +146,17 @@ def map_state(
         "sites": None if site_keys is None else [str(k) for k in site_keys],
         "outlines": list(outlines), "shade": key, "urls": urls, "fit": bool(fit),
         "chosen": None if chosen is None else str(chosen),
-        "legend": legend_html(care_models, breaks, label, key == DEPRIVATION_KEY) + extra_legend,
+        "legend": legend_html(care_models, breaks, label, key == DEPRIVATION_KEY) + outline_legend(outlines)
+        + extra_legend,
     }
+
+
+def outline_legend(keys: Iterable[str]) -> str:
+    """Legend rows for the reference outlines shown, each a line of the colour the map draws it in."""
+    rows = [f'<i style="background:none;border:none;border-top:{2 if k == "nhs_region" else 1}px solid '
+            f'{OUTLINE_COLOURS.get(k, "#444444")};height:0;vertical-align:4px"></i>'
+            f"{html.escape(OUTLINE_LABELS.get(k, k))}<br>" for k in keys]
+    return "<b>Outlines</b>" + "".join(rows) if rows else ""
 
 
 def with_base(state: dict, asset_base: str = "/") -> dict:

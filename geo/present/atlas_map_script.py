@@ -14,9 +14,10 @@ STYLE = """<style>
 .leaflet-container{background:%(sea)s;font:13px/1.4 sans-serif}
 .leaflet-control-attribution{font:11px/1.4 sans-serif}
 .leaflet-interactive:focus{outline:none}
-.atlas-legend{background:rgba(255,255,255,.93);padding:6px 9px;font:12px/1.5 sans-serif;color:#222;
- border-radius:4px;box-shadow:0 0 4px rgba(0,0,0,.35);max-width:250px}
-.atlas-legend:empty{display:none}
+.atlas-legend{background:#fff;padding:5px 8px;font:11.5px/1.45 sans-serif;color:#222;
+ border-radius:4px;border:1px solid #8a9ba8;max-width:240px}
+.atlas-legend summary{cursor:pointer;font-weight:bold}
+.atlas-legend details:not([open]) summary{padding:0 2px}
 .atlas-legend b{display:block;margin-top:2px}
 .atlas-legend i{display:inline-block;width:14px;height:14px;margin-right:6px;vertical-align:-2px;border:1px solid #333}
 .atlas-label{pointer-events:none}
@@ -58,10 +59,18 @@ SCRIPT = """
     var y = Math.max(4, Math.min(at.y, size.y - el.offsetHeight - 4));
     if (x !== at.x || y !== at.y) { L.DomUtil.setPosition(el, m.containerPointToLayerPoint([x, y])); }
   };
-  var legendControl = L.control({position: "bottomright"});
-  legendControl.onAdd = function () { return L.DomUtil.create("div", "atlas-legend"); };
+  // The key, top right (over the North Sea in England's view), and a reader can fold it away.
+  var legendControl = L.control({position: "topright"});
+  legendControl.onAdd = function () {
+    var div = L.DomUtil.create("div", "atlas-legend");
+    div.innerHTML = '<details open><summary>Key</summary><div class="atlas-legend-body"></div></details>';
+    L.DomEvent.disableClickPropagation(div);
+    L.DomEvent.disableScrollPropagation(div);
+    return div;
+  };
   legendControl.addTo(map);
-  var legend = legendControl.getContainer();
+  var legend = legendControl.getContainer().querySelector(".atlas-legend-body");
+  if (map.getSize().x < 420) { legendControl.getContainer().querySelector("details").open = false; }  // a phone
   map.attributionControl.addAttribution(cfg.attribution);
 
   if (cfg.drawLand) get("land").then(function (data) {  // not over basemap tiles, which show the land
@@ -210,7 +219,7 @@ SCRIPT = """
   function outline(key, data) {
     var heavy = key === "nhs_region";
     return L.geoJSON(data, {pane: "atlasLines", interactive: false, style: {color: cfg.outlineColours[key] || "#444",
-      weight: heavy ? 2.2 : 0.8, opacity: heavy ? 0.9 : 0.7, fill: false}});
+      weight: heavy ? 2.2 : 0.8, opacity: 1, fill: false}});  // opaque: the legend's colour
   }
   function shading(key, data) {  // fill, border and tooltip (escaped in Python) come with each area
     return L.geoJSON(data, {pane: "atlasShade", className: cfg.shadeClass,
@@ -236,6 +245,7 @@ SCRIPT = """
   A.apply = function (state) {
     A.state = state;
     legend.innerHTML = state.legend;
+    legendControl.getContainer().style.display = state.legend ? "" : "none";
     cfg.outlineKeys.forEach(function (k) { toggle("outline", k, state.outlines.indexOf(k) >= 0, outline); });
     cfg.shadeKeys.forEach(function (k) { toggle("shade", k, state.shade === k, shading); });
     A.showSites();
