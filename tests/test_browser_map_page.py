@@ -189,7 +189,8 @@ def test_every_colour_drawn_for_a_site_is_in_the_legend_and_place_fills_are_opaq
     open_map(page, server, sites)
     frame = map_frame(page)
     paths = frame.evaluate("""() => [...document.querySelectorAll(
-        'path.atlas-footprint, path.atlas-casing, path.atlas-hospital')].map(p => ({cls: p.getAttribute('class'), fill: p.getAttribute('fill'),
+        'path.atlas-footprint, path.atlas-casing, path.atlas-hospital')].map(p => ({
+        cls: p.getAttribute('class'), fill: p.getAttribute('fill'),
         stroke: p.getAttribute('stroke'), fillOpacity: p.getAttribute('fill-opacity'),
         strokeOpacity: p.getAttribute('stroke-opacity'), order: [...p.parentNode.children].indexOf(p)}))""")
     swatches = frame.evaluate("""() => [...document.querySelectorAll('.atlas-legend i')].map(i => {
@@ -242,5 +243,10 @@ def test_on_a_phone_one_finger_scrolls_the_page(browser, server, sites):
         assert box["height"] < 844 - box["y"]  # room below the map to put a finger on the page
         chooser = tab.get_by_role("combobox", name="Choose a site").bounding_box()
         assert chooser["y"] > box["y"] + box["height"]  # the details' column under the map
+        sunderland = flt.Filters(search="Sunderland City Council")
+        open_map(tab, server, sites, "?q=Sunderland+City+Council", sunderland)
+        footprints_on_map(tab).first.tap()  # a tap opens the details
+        tab.get_by_text("Name as announced").wait_for()
+        assert "site=" in tab.url
     finally:
         context.close()

@@ -54,6 +54,7 @@ OUTLINE_LABELS = {"ccg": "CCG outlines (2015)", "lad": "Local authority outlines
                   "nhs_region": "NHS England region outlines (2015)"}
 MAP_ATTRIBUTION = "© Crown copyright (ONS, MHCLG, OS), OGL v3.0; boundaries CC BY 4.0 Martin Chorley"
 _STYLE = """<style>
+#map_div{height:100vh!important}
 .leaflet-container{background:#f7f7f4}
 .leaflet-control-layers{font:13px/1.5 sans-serif}
 .leaflet-control-attribution{font:11px/1.4 sans-serif}
