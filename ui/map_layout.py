@@ -21,9 +21,9 @@ SITE_KEY = "site"
 BOX_KEY = "atlas_map_box"
 #: The last map click the chooser followed (streamlit-folium counts clicks on the map's objects).
 _CLICK_SEEN = "_map_click_seen"
-#: What streamlit-folium must send back: the clicked footprint, and the click count that tells a new click
-#: on the same footprint from the one already followed.
-RETURNED = ["last_active_drawing", "last_object_clicked_count"]
+#: What streamlit-folium must send back: the clicked footprint, and the click's count and point, which tell a
+#: new click on the same footprint from the one already followed (the count restarts when the map remounts).
+RETURNED = ["last_active_drawing", "last_object_clicked", "last_object_clicked_count"]
 #: The map's frame fills the window below the title (never under 360 px); on a phone it leaves room above and
 #: below, so a finger on the page can scroll past it. ``st-key-`` is the class Streamlit gives a keyed container.
 _STYLE = f"""<style>
@@ -47,10 +47,10 @@ def map_box():
 def clicked_site(value: Mapping | None) -> str | None:
     """The site of a map click not yet followed (a footprint or a hospital carries its site's key), or None."""
     value = value or {}
-    count = value.get("last_object_clicked_count")
-    if not count or count == st.session_state.get(_CLICK_SEEN):
+    click = (value.get("last_object_clicked_count"), str(value.get("last_object_clicked")))
+    if not click[0] or click == st.session_state.get(_CLICK_SEEN):
         return None
-    st.session_state[_CLICK_SEEN] = count
+    st.session_state[_CLICK_SEEN] = click
     feature = value.get("last_active_drawing") or {}
     key = (feature.get("properties") or {}).get("key")
     return str(key) if key else None
