@@ -58,6 +58,7 @@ def _picture(fmt: str, current: View, shade: str) -> bytes:
                           ATTRIBUTION, fmt=fmt, total=current.total, today=dt.date.today(), deprivation=shading)
 
 
+map_layout.follow_click()  # before the address is read: a click chooses its site (site=)
 current = shell.start()
 shell.require_map_data()
 st.title("Map")

@@ -4,7 +4,7 @@ Why: a map 700 px tall whatever the window put its legend and the details below 
 the only way to a site's details was a mouse click on its footprint (issue 15). Here the map's height follows
 the window (CSS on the component's frame), the page's columns put the details beside the map on wide screens
 and below it on narrow ones (Streamlit stacks columns on a phone), and "Choose a site" shows the same details
-as a click, from the keyboard alone, bound to the address as ``site=``.
+as a click, from the keyboard alone, kept in the address as ``site=`` (by :mod:`ui.address`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Mapping
 import pandas as pd
 import streamlit as st
 
-#: The widget keys: the map component and the chooser (its value is in the address as ``site=``).
+#: The widget keys: the map component and the chooser (its value, a site id, is the address's ``site=``).
 MAP_KEY = "atlas_map"
 SITE_KEY = "site"
 #: The container around the map, whose class (``st-key-`` and its key) the style rule below selects.
@@ -56,16 +56,22 @@ def clicked_site(value: Mapping | None) -> str | None:
     return str(key) if key else None
 
 
-def site_chooser(frame: pd.DataFrame) -> str | None:
-    """"Choose a site" among the sites shown, bound to the address; a click on the map chooses too.
-
-    The map's last value is read before the chooser is drawn, so a click sets the chooser (and the address)
-    in the same run, and the map draws the chosen site wider in that run too.
-    """
-    names = dict(zip(frame["site_id"].astype(str), frame["display_name"].astype(str), strict=True))
+def follow_click() -> None:
+    """A new click on the map chooses its site. Call before ``shell.start()``: the address then sees the
+    chooser changed in this run and writes ``site=`` at once (one history entry), and the map draws the
+    chosen site wider in the same run."""
     clicked = clicked_site(st.session_state.get(MAP_KEY))
-    if clicked in names:
+    if clicked:
         st.session_state[SITE_KEY] = clicked
-    return st.selectbox("Choose a site", list(names), index=None, format_func=names.get, key=SITE_KEY,
-                        bind="query-params", placeholder="Type or pick a site's name",
-                        help="Shows the same details as a click on its footprint; the site goes in the address.")
+
+
+def site_chooser(frame: pd.DataFrame) -> str | None:
+    """"Choose a site" among the sites shown (a site the filters hide is dropped); returns its id or None."""
+    names = {"": "No site chosen"} | dict(zip(frame["site_id"].astype(str), frame["display_name"].astype(str),
+                                              strict=True))
+    if st.session_state.get(SITE_KEY) not in names:
+        st.session_state[SITE_KEY] = ""
+    chosen = st.selectbox("Choose a site", list(names), format_func=names.get, key=SITE_KEY,
+                          help="Type a few letters of its name, then Enter: the same details as a click on its "
+                               "footprint. The site goes in the address.")
+    return chosen or None

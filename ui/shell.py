@@ -10,6 +10,7 @@ six pages below and nothing else, whichever way the page was reached.
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +19,8 @@ import streamlit as st
 from geo.cache import CacheError
 from geo.config import ConfigError
 from geo.present.map_data import MapDataError
-from ui.data import atlas, housekeeping, map_urls
+from ui import address
+from ui.data import atlas, housekeeping, map_urls, population_bounds, regions
 from ui.reconnect import reconnect_notice
 from ui.sidebar import View, sidebar_filters
 from ui.widgets import md
@@ -63,8 +65,28 @@ def configure_page() -> None:
 STYLE = Path(__file__).with_name("style.css")
 
 
+def calling_page(depth: int = 2) -> str | None:
+    """The url_path of the page whose script called :func:`start` (a page runs with ``__file__`` set to its
+    path, whether st.navigation or Streamlit's folder-of-pages mode ran it); ``None`` from elsewhere."""
+    frame = inspect.currentframe()
+    for _ in range(depth):
+        frame = frame.f_back if frame else None
+    path = Path(str(frame.f_globals.get("__file__", ""))) if frame else Path()
+    return next((p.url_path for p in PAGES if path.parts[-2:] == Path(p.path).parts), None)
+
+
+def page_links() -> None:
+    """The atlas's own page list. Each link carries the address a move keeps: the filters, and the
+    target page's own choices as last seen (see ui.address)."""
+    bounds = population_bounds()
+    for page in PAGES:
+        st.page_link(page.path, label=page.title, icon=page.icon,
+                     query_params=address.link_params(page.url_path, bounds))
+
+
 def start() -> View:
-    """Set the page up (config, style, cache check, navigation, filters) and return the filtered view."""
+    """Set the page up (config, style, cache check, address, navigation, filters) and return the filtered view."""
+    page = calling_page()
     configure_page()
     st.html(STYLE)  # style only: Streamlit adds it without taking space on the page
     try:
@@ -75,10 +97,10 @@ def start() -> View:
         st.stop()
     housekeeping()
     reconnect_notice()  # invisible unless this page has just moved to another server process
+    ignored = address.sync(page, regions(), population_bounds())  # before the links and widgets: they follow it
     with st.sidebar:
-        for page in PAGES:
-            st.page_link(page.path, label=page.title, icon=page.icon)
-    return sidebar_filters()
+        page_links()
+    return sidebar_filters(ignored)
 
 
 def require_map_data() -> None:

@@ -1,13 +1,15 @@
-"""The shared sidebar: filters bound to the page address, their notices, and the filtered view."""
+"""The shared sidebar: the filters (kept in the page address by ui.address), their notices, and the filtered view."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 
 from geo.present import filters as flt
+from ui.address import page_param_names
 from ui.data import population_bounds, regions, site_regions, sites
 from ui.links import long_link_notice
 from ui.widgets import md
@@ -50,34 +52,13 @@ def view() -> View:
 
 
 def _query_values() -> dict[str, list[str]]:
+    """The link's parameters but the pages' own choices (outlines, shading ...), which are not filters."""
     params = st.query_params
-    return {key: params.get_all(key) for key in params}
+    return {key: params.get_all(key) for key in params if key not in page_param_names()}
 
 
 def _clear_notices() -> None:
     st.session_state[NOTICES] = []
-
-
-def _read_short_names() -> None:
-    """A link's care models given by their short names ("model=MCP"), or an older link's pioneers under
-    ``model``, are read as the filter's names in full (and the programme) before the filters read the link.
-
-    The address keeps the short form, which still gives this view; Streamlit writes the full names
-    into it at the next change of a filter.
-    """
-    keys = flt.KEYS
-    given = st.query_params.get_all(keys["care_model"])
-    if not given or set(given) <= set(flt.CARE_MODEL_OPTIONS):
-        return
-    models, programmes = flt.care_models_from_link(given)
-    if models:
-        st.query_params[keys["care_model"]] = models
-    else:
-        del st.query_params[keys["care_model"]]
-    if programmes:
-        st.query_params[keys["programme"]] = list(dict.fromkeys(st.query_params.get_all(keys["programme"])
-                                                               + programmes))
-    st.rerun()  # the filters are bound to the link when created: they read it afresh
 
 
 def reset_filters() -> None:
@@ -90,39 +71,39 @@ def reset_filters() -> None:
     _clear_notices()
 
 
-def sidebar_filters() -> View:
-    """Draw the shared filters in the sidebar, bound to the URL, and return the filtered view.
+def sidebar_filters(link_notices: Sequence[str] = ()) -> View:
+    """Draw the shared filters in the sidebar and return the filtered view. ui.address keeps them in the
+    page address (and has set them from it by now: call after ``address.sync``).
 
-    Values in the link are checked once per session, before the widgets read them, so any
-    value Streamlit would silently drop gets a visible notice instead.
+    Values in the link are checked once per session, so any value the filters drop gets a visible notice
+    (with ``link_notices``, the page's own: see ``address.sync``).
     """
     state = st.session_state
     keys = flt.KEYS
     bounds = population_bounds()
     if not state.get(CHECKED):
         state[CHECKED] = True
-        state[NOTICES] = flt.check_query(_query_values(), regions(), bounds).notices
-        _read_short_names()
+        state[NOTICES] = flt.check_query(_query_values(), regions(), bounds).notices + list(link_notices)
     with st.sidebar:
         st.markdown("**Filters**")
         long_link_notice()  # invisible unless Streamlit ignored the whole link
-        st.multiselect("Programme", flt.PROGRAMMES, key=keys["programme"], bind="query-params",
+        st.multiselect("Programme", flt.PROGRAMMES, key=keys["programme"],
                        placeholder="All programmes", on_change=_clear_notices)
         st.multiselect("Care model (vanguards)", flt.CARE_MODEL_OPTIONS, key=keys["care_model"],
-                       bind="query-params", placeholder="All care models", on_change=_clear_notices,
+                       placeholder="All care models", on_change=_clear_notices,
                        help="The five new care models the vanguards tested. Integration pioneers had no care "
                             "model: choose them under Programme.")
-        st.multiselect("NHS England region (2015)", regions(), key=keys["region"], bind="query-params",
+        st.multiselect("NHS England region (2015)", regions(), key=keys["region"],
                        placeholder="All regions", on_change=_clear_notices,
                        help="A site counts in every region its footprint reaches.")
-        st.slider("Population covered (thousands)", min_value=bounds[0], max_value=bounds[1], value=bounds,
-                  step=10, key=keys["population"], bind="query-params", on_change=_clear_notices,
+        st.slider("Population covered (thousands)", min_value=bounds[0], max_value=bounds[1],
+                  step=10, key=keys["population"], on_change=_clear_notices,
                   help="Mid-2015 residents of the site's footprint.")
-        st.select_slider("Announced by", flt.ANNOUNCED_LABELS, value=flt.ANNOUNCED_LABELS[-1],
-                         key=keys["announced_by"], bind="query-params", on_change=_clear_notices,
+        st.select_slider("Announced by", flt.ANNOUNCED_LABELS,
+                         key=keys["announced_by"], on_change=_clear_notices,
                          help="Step through the programme as it grew: "
                               + "; ".join(flt.announcement_choice(m) for m in flt.ANNOUNCED_MONTHS) + ".")
-        st.text_input("Search names", key=keys["search"], bind="query-params", on_change=_clear_notices,
+        st.text_input("Search names", key=keys["search"], on_change=_clear_notices,
                       placeholder="e.g. Wirral, MCP, Sunderland",
                       help="Matches site names, lead organisations, CCGs and local authorities.")
         current = view()
