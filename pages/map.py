@@ -27,7 +27,7 @@ CHOROPLETH_CHOICES = {"": "None", "ccg": "Population: CCG", "lad": "Population: 
                       "utla": "Population: upper-tier authority",
                       "nhs_local_office": "Population: NHS England local office",
                       mapping.DEPRIVATION_KEY: mapping.DEPRIVATION_LABEL}
-MAP_HEIGHT = 700
+MAP_HEIGHT = 700  # the frame's first height: ui.map_layout fits it to the window
 TITLE = "NHS vanguards and integration pioneers, 2013-2015"
 REBUILD = os.environ.get("ATLAS_MAP_REBUILD", "") == "1"
 

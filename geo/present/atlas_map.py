@@ -9,6 +9,9 @@ kilobytes and the same on every run, so streamlit-folium keeps it mounted; each 
 state, a few hundred bytes naming the footprints to show, the outlines, the shading and the legend,
 through ``feature_group_to_add``.
 
+The script and its style are in :mod:`geo.present.atlas_map_script`; how footprints are drawn and keyed
+(opaque place fills, network lines over them) in :mod:`geo.present.map_key`.
+
 Extra layers that belong to one session (an uploaded list's footprints, or points such as
 hospitals) are ordinary folium feature groups passed beside the state: see :func:`footprint_overlay`
 and :func:`point_overlay`. Every text from data is escaped in Python before it reaches the map.
