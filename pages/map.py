@@ -13,10 +13,9 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.geography import LAYERS
-from geo.present import atlas_map, export, map_data
+from geo.present import atlas_map, export
 from geo.present import folium_map as mapping
 from geo.present.hospitals import POINT_STYLE, hospital_layer
-from geo.present.labels import place_labels
 from geo.present.palette import OTHER_LABEL
 from geo.sources import ATTRIBUTION
 from ui import data, map_layout, shell, widgets
@@ -28,14 +27,15 @@ CHOROPLETH_CHOICES = {"": "None", "ccg": "Population: CCG", "lad": "Population: 
                       "nhs_local_office": "Population: NHS England local office",
                       mapping.DEPRIVATION_KEY: mapping.DEPRIVATION_LABEL}
 MAP_HEIGHT = 700  # the frame's first height: ui.map_layout fits it to the window
-TITLE = "NHS vanguards and integration pioneers, 2013-2015"
 REBUILD = os.environ.get("ATLAS_MAP_REBUILD", "") == "1"
 
 
 @st.cache_resource(show_spinner=False)
-def _land_and_labels() -> tuple[list[dict], list[dict]]:
-    land = [f["geometry"] for f in map_data.land_geojson(data.atlas())["features"]]
-    return land, place_labels(data.atlas())
+def _picture_base():
+    """What every picture draws (land, place names, the NHS regions and their outline layer), made once."""
+    from geo.present import picture  # matplotlib: imported when first needed, not on the first paint
+
+    return picture.basemap_of(data.atlas(), data.outline("nhs_region"))
 
 
 @st.cache_resource(show_spinner=False)
@@ -47,15 +47,16 @@ def _deprivation_shapes() -> list:
 
 
 def _picture(fmt: str, current: View, shade: str) -> bytes:
-    """The filtered view as a slide-sized picture, with the deprivation shading and its key when it is on
-    (built only when downloaded)."""
-    from geo.present import picture  # matplotlib: imported when first needed, not on the first paint
+    """The filtered view as a slide-sized picture: titled from the filters, fitted to them, every footprint
+    numbered with its key, and the deprivation shading and its key when it is on (built only when downloaded)."""
+    from geo.present import picture
 
-    land, labels = _land_and_labels()
     shading = _deprivation_shapes() if shade == mapping.DEPRIVATION_KEY else None
-    return picture.render(current.frame, data.site_geometries(), land, labels, TITLE,
-                          current.filters.describe(written_out=True),
-                          ATTRIBUTION, fmt=fmt, total=current.total, today=dt.date.today(), deprivation=shading)
+    filters = current.filters
+    return picture.render(current.frame, data.site_geometries(), _picture_base(), picture.title(filters),
+                          filters.describe(written_out=True), ATTRIBUTION, fmt=fmt, total=current.total,
+                          today=dt.date.today(), deprivation=shading, regions=filters.regions,
+                          whole=filters.is_default())
 
 
 map_layout.follow_click()  # before the address is read: a click chooses its site (site=)
@@ -127,8 +128,9 @@ with side:
         widgets.site_details(rows.iloc[0], current.footprints.get(site_id, frozenset()))
 with map_column:
     st.header("This view as a picture")
-    st.caption("For a slide or a board paper: the footprints shown, legend, filters in words, date, scale bar "
-               "and attribution (1920 x 1080 PNG, or SVG to edit).")
+    st.caption("For a slide or a board paper: titled from the filters and fitted to the footprints shown, each "
+               "numbered, with a key of sites and residents, NHS regions, legend, date, scale bar and attribution "
+               "(1920 x 1080 PNG, or SVG to edit).")
     words = current.filters.describe()
     for fmt, mime in (("png", "image/png"), ("svg", "image/svg+xml")):
         st.download_button(f"Download the map as {fmt.upper()}", lambda f=fmt: _picture(f, current, shade),

@@ -568,6 +568,7 @@ def test_the_map_downloads_as_a_picture(page, server, sites, tmp_path):
     caught.value.save_as(tmp_path / "map.svg")
     svg = (tmp_path / "map.svg").read_text(encoding="utf-8")
     assert "Martin Chorley" in svg and "Filters: Vanguard" in svg
+    assert "NHS vanguards, 2015" in svg and 'id="map-number-1"' in svg  # titled from the filters, numbered
 
 
 # --- deprivation (issue 18) ------------------------------------------------------------------------------

@@ -606,7 +606,10 @@ def test_a_picture_draws_text_as_typed_and_always_parses(small_atlas, fmt):
 
     land = [f["geometry"] for f in map_data.land_geojson(small_atlas)["features"]]
     typed = [f"matching '{t}'" for t in NASTY_TEXT if "\U0001f5fa" not in t]  # DejaVu Sans has no map glyph
-    data = picture.render(pd.DataFrame({"site_id": [], "care_model": []}), {}, land, [], "Title \ufffe$x$", typed,
+    frame = pd.DataFrame({"site_id": ["s"], "care_model": ["MCP"], "display_name": ["$x^2$ <b>\x00site\nnext"],
+                          "population": [1234]})
+    geometries = {"s": land[0]}
+    data = picture.render(frame, geometries, picture.basemap(land, []), "Title \ufffe$x$", typed,
                           ["attribution \x00"], fmt=fmt)
     if fmt == "png":
         assert data[:8] == b"\x89PNG\r\n\x1a\n"
@@ -615,6 +618,7 @@ def test_a_picture_draws_text_as_typed_and_always_parses(small_atlas, fmt):
     text = " ".join(t for t in root.itertext())
     assert "$x^2$" in text and "$\\foo$" in text  # drawn as typed, not as mathematics
     assert "ab" in text and "\ufffe" not in data.decode("utf-8")
+    assert "$x^2$ <b>site next" in text  # a site's name in the key, as typed, on one line
 
 
 def test_a_link_gets_one_notice_per_key_however_many_values_it_repeats():

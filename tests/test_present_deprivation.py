@@ -15,7 +15,7 @@ from PIL import Image
 
 from geo import cli
 from geo.geography import IMD_FIFTHS
-from geo.present import atlas_map, map_data, picture, workbook
+from geo.present import atlas_map, picture, workbook
 from geo.present import folium_map as mapping
 from geo.present.columns import COLUMNS, reader_frame
 from geo.present.deprivation import (
@@ -33,7 +33,6 @@ from geo.present.deprivation import (
     shares_pct,
     with_deprivation_columns,
 )
-from geo.present.labels import place_labels
 from geo.present.palette import DEPRIVATION_RAMP
 from geo.present.residents import PROFILE_COLUMNS
 from geo.sources import ATTRIBUTION, DEPRIVATION_BASIS, SOURCES
@@ -149,18 +148,17 @@ def test_the_deprivation_shading_is_five_fifths_filled_dark_to_light(small_atlas
 
 
 def test_the_picture_draws_the_shading_and_its_key_when_it_is_on(small_atlas):
-    land = [f["geometry"] for f in map_data.land_geojson(small_atlas)["features"]]
-    labels = place_labels(small_atlas)
+    base = picture.basemap_of(small_atlas)
     frame = pd.DataFrame({"site_id": ["w"], "care_model": ["MCP"]})
     geometries = mapping.footprint_geometries(small_atlas, {"w": small_atlas.lsoas_of("ccg", "12F")})
     shading = picture.shading_shapes(mapping.deprivation_geojson(small_atlas))
     assert [fill for _, fill in shading] == list(DEPRIVATION_RAMP) and shading[0][0].bounds[0] > 100_000  # metres
-    svg = picture.render(frame, geometries, land, labels, "Wirral", [], ATTRIBUTION, fmt="svg", deprivation=shading)
+    svg = picture.render(frame, geometries, base, "Wirral", [], ATTRIBUTION, fmt="svg", deprivation=shading)
     ET.fromstring(svg)
     assert b"Deprivation (IMD 2015)" in svg and b"Most deprived fifth" in svg
-    plain = picture.render(frame, geometries, land, labels, "Wirral", [], ATTRIBUTION, fmt="svg")
+    plain = picture.render(frame, geometries, base, "Wirral", [], ATTRIBUTION, fmt="svg")
     assert b"Most deprived fifth" not in plain
-    png = picture.render(frame, geometries, land, labels, "Wirral", [], ATTRIBUTION, deprivation=shading)
+    png = picture.render(frame, geometries, base, "Wirral", [], ATTRIBUTION, deprivation=shading)
     pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).reshape(-1, 3).astype(int)
     for colour in DEPRIVATION_RAMP:  # each fifth's colour, as drawn (70% over white or the land)
         blended = np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)]) * 0.7 + 255 * 0.3
