@@ -18,7 +18,7 @@ from geo.present import folium_map as mapping
 from geo.present.hospitals import POINT_STYLE, hospital_layer
 from geo.present.palette import OTHER_LABEL
 from geo.sources import ATTRIBUTION
-from ui import data, place_lookup, shell, widgets
+from ui import data, map_layout, place_lookup, shell, widgets
 from ui.sidebar import View, no_sites_notice
 
 OUTLINE_CHOICES = {"nhs_region": "NHS region", "ccg": "CCG", "lad": "Local authority"}
@@ -26,7 +26,7 @@ CHOROPLETH_CHOICES = {"": "None", "ccg": "Population: CCG", "lad": "Population: 
                       "utla": "Population: upper-tier authority",
                       "nhs_local_office": "Population: NHS England local office",
                       mapping.DEPRIVATION_KEY: mapping.DEPRIVATION_LABEL}
-MAP_HEIGHT = 700
+MAP_HEIGHT = 700  # the frame's first height: ui.map_layout fits it to the window
 REBUILD = os.environ.get("ATLAS_MAP_REBUILD", "") == "1"
 
 
@@ -59,6 +59,7 @@ def _picture(fmt: str, current: View, shade: str) -> bytes:
                           whole=filters.is_default())
 
 
+map_layout.follow_click()  # before the address is read: a click chooses its site (site=)
 current = shell.start()
 shell.require_map_data()
 st.title("Map")
@@ -66,56 +67,62 @@ if current.frame.empty:
     no_sites_notice()
     widgets.attribution_caption()
     st.stop()
-controls = st.columns([2, 2, 1])
-outlines = controls[0].multiselect(
-    "Reference outlines", list(OUTLINE_CHOICES), default=["nhs_region"], format_func=OUTLINE_CHOICES.get,
-    key="map_outlines", help="Borders drawn over the footprints.")
-shade = controls[1].selectbox("Shading", list(CHOROPLETH_CHOICES), format_func=CHOROPLETH_CHOICES.get,
-                              key="map_choropleth", help="Fill the areas of a layer by mid-2015 population, or "
-                              "England's LSOAs by national fifth of deprivation (IMD 2015).")
-place = place_lookup.place_box()  # "What covered this place?" (place=): its outline and legend line for the map
+map_column, side = st.columns([2, 1], gap="medium")  # details beside the map; below it on a phone
+with side:
+    place = place_lookup.place_box()  # "What covered this place?" (place=): its outline and legend line
+    site_id = map_layout.site_chooser(current.frame)
+    outlines = st.multiselect(
+        "Reference outlines", list(OUTLINE_CHOICES), default=["nhs_region"], format_func=OUTLINE_CHOICES.get,
+        key="map_outlines", help="Borders drawn over the footprints.")
+    shade = st.selectbox("Shading", list(CHOROPLETH_CHOICES), format_func=CHOROPLETH_CHOICES.get,
+                         key="map_choropleth", help="Fill the areas of a layer by mid-2015 population, or "
+                         "England's LSOAs by national fifth of deprivation (IMD 2015).")
 shown_ids = [s for s in current.frame["site_id"] if current.footprints.get(s)]
-controls[2].metric("Footprints drawn", f"{len(shown_ids)} of {len(current.frame)}")
+side.metric("Footprints drawn", f"{len(shown_ids)} of {len(current.frame)}")
 shade_label = LAYERS[shade].label.split(" (")[0].lower() if shade in LAYERS else CHOROPLETH_CHOICES[shade]
 tiles, tiles_attr = mapping.tiles_from_env()
 models = [m if isinstance(m, str) else OTHER_LABEL for m in
           current.frame.loc[current.frame["site_id"].isin(shown_ids), "care_model"]]
 # hospital networks and national networks are drawn by their member trusts' hospitals too (issue 9)
 hospitals = hospital_layer(data.hospital_points(tuple(current.frame["site_id"])))
+map_layout.fit_map_to_window()
 
-if REBUILD:  # the old path: build and send the whole map on every run
-    geometries = data.site_geometries()
-    shown = {s: geometries[s] for s in shown_ids}
-    choropleth = (shade_label, *data.choropleth(shade)) if shade else None
-    folium_map = mapping.build_map(
-        current.frame, shown, outlines={k: data.outline(k) for k in outlines}, choropleth=choropleth,
-        tiles=tiles, tiles_attr=tiles_attr, asset_base=widgets.asset_base(),
-        extra_layers=[hospitals] if hospitals else [])
-    clicked = st_folium(folium_map, key="atlas_map", height=MAP_HEIGHT, use_container_width=True,
-                        returned_objects=["last_active_drawing"])
-else:
-    shading = None
-    if shade:
-        url, breaks = data.shading(shade)
-        shading = (shade, url, breaks, shade_label)
-    points_legend = atlas_map.legend_swatch("Hospitals of hospital networks (points)", POINT_STYLE["fillColor"])
-    state = atlas_map.map_state(shown_ids, models, {k: data.outline_url(k) for k in outlines}, shading,
-                                fit=not current.filters.is_default(),
-                                extra_legend=(points_legend if hospitals else "") + place.legend)
-    base = atlas_map.base_map(data.map_urls(), asset_base=widgets.asset_base(), tiles=tiles, tiles_attr=tiles_attr)
-    clicked = st_folium(base, key="atlas_map", height=MAP_HEIGHT, use_container_width=True,
-                        returned_objects=["last_active_drawing", "last_clicked"],
-                        feature_group_to_add=[atlas_map.state_layer(state, widgets.asset_base()),
-                                              atlas_map.layer_group("Hospitals", hospitals), place.layer])
+with map_column, map_layout.map_box():
+    if REBUILD:  # the old path: build and send the whole map on every run
+        geometries = data.site_geometries()
+        shown = {s: geometries[s] for s in shown_ids}
+        choropleth = (shade_label, *data.choropleth(shade)) if shade else None
+        folium_map = mapping.build_map(
+            current.frame, shown, outlines={k: data.outline(k) for k in outlines}, choropleth=choropleth,
+            tiles=tiles, tiles_attr=tiles_attr, asset_base=widgets.asset_base(),
+            extra_layers=[hospitals] if hospitals else [])
+        clicked = st_folium(folium_map, key=map_layout.MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
+                            returned_objects=map_layout.RETURNED)
+    else:
+        shading = None
+        if shade:
+            url, breaks = data.shading(shade)
+            shading = (shade, url, breaks, shade_label)
+        points_legend = atlas_map.legend_point("Hospitals of hospital networks (points)", POINT_STYLE["fillColor"],
+                                               POINT_STYLE["color"])
+        state = atlas_map.map_state(shown_ids, models, {k: data.outline_url(k) for k in outlines}, shading,
+                                    fit=not current.filters.is_default(),
+                                    extra_legend=(points_legend if hospitals else "") + place.legend,
+                                    chosen=site_id)
+        base = atlas_map.base_map(data.map_urls(), asset_base=widgets.asset_base(), tiles=tiles,
+                                  tiles_attr=tiles_attr)
+        clicked = st_folium(base, key=map_layout.MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
+                            returned_objects=map_layout.RETURNED,
+                            feature_group_to_add=[atlas_map.state_layer(state, widgets.asset_base()),
+                                                  atlas_map.layer_group("Hospitals", hospitals), place.layer])
+map_column.caption(map_layout.HOW_TO_MOVE)
+with map_column:
+    place_lookup.answer(place, clicked, current)  # the sites covering the place typed, or the point clicked
 
-place_lookup.answer(place, clicked, current)  # the sites covering the place typed, or the point clicked
-feature = (clicked or {}).get("last_active_drawing") or {}
-site_id = (feature.get("properties") or {}).get("key")
 rows = current.frame[current.frame["site_id"] == site_id]
-left, right = st.columns([3, 2])
-with left:
+with side:
     if rows.empty:
-        st.info("Click a footprint to see the site's details here. Hover for its name; scroll or use +/- to zoom.",
+        st.info("Click a footprint, or choose a site above, to see its details here. Hover for its name.",
                 icon=":material/touch_app:")
         missing = current.frame[~current.frame["site_id"].isin(shown_ids)]
         if len(missing):
@@ -123,7 +130,7 @@ with left:
                        + widgets.md("; ".join(missing["display_name"])))
     else:
         widgets.site_details(rows.iloc[0], current.footprints.get(site_id, frozenset()))
-with right:
+with map_column:
     st.header("This view as a picture")
     st.caption("For a slide or a board paper: titled from the filters and fitted to the footprints shown, each "
                "numbered, with a key of sites and residents, NHS regions, legend, date, scale bar and attribution "

@@ -488,7 +488,7 @@ def test_map_fills_most_of_the_viewport_with_a_place_label_in_view(page, server,
     wait_for_count(footprints_on_map(page), drawn(sites, flt.Filters()))
     settle(page)
     box = page.locator(FOLIUM).bounding_box()
-    assert visible_area(box) / VIEWPORT_AREA >= 0.45, box
+    assert visible_area(box) / VIEWPORT_AREA >= 0.35, box  # the site's details beside it (issue 15)
     labels = page.frame_locator(FOLIUM).locator(".atlas-label span")
     labels.first.wait_for()
     inside = 0
@@ -509,7 +509,8 @@ def test_a_clicked_sites_tooltip_stays_inside_the_map(page, server):
     box = page.locator(FOLIUM).bounding_box()
     # Cornwall is the bottom-left corner of the map: click the lowest point of it, near the map's edge
     frame = map_frame(page)
-    frame.evaluate("() => window.map.panBy([0, -70], {animate: false})")  # Cornwall's tip now below the edge
+    frame.evaluate("""() => { const r = document.querySelector("path.atlas-footprint").getBoundingClientRect();
+        window.map.panBy([0, r.bottom - window.innerHeight - 40], {animate: false}); }""")  # the tip below the edge
     time.sleep(0.5)
     x, y = frame.evaluate("""() => {
         const path = document.querySelector("path.atlas-footprint"), r = path.getBoundingClientRect();

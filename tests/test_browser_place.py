@@ -73,13 +73,13 @@ def test_halifax_lists_the_calderdale_mcp_and_the_west_yorkshire_network_with_th
     assert parse_qs(urlparse(page.url).query)["place"] == ["Halifax"]
     rows = grid_texts(page, "place_sites")
     header, body = rows[0], [r for r in rows[1:] if r]
-    assert header[:2] == ["Site id", "Site"] and "Share of the place" in header and "Residents in both" in header
-    assert [r[0] for r in body] == list(expected["site_id"])
+    assert header[:3] == ["Site", "Share of the place", "Residents in both"]  # the answer first
+    assert [r[0] for r in body] == list(expected["display_name"])
     share, residents = header.index("Share of the place"), header.index("Residents in both")
     for row, want in zip(body, expected.itertuples(), strict=True):
         assert float(row[share]) == want.share_of_place_pct  # the grid's accessible cells hold the values
         assert int(row[residents]) == rounded_people(want.people_in_both)  # rounded to 100 on the page
-    named = {r[0]: r[1] for r in body}
+    named = dict(zip(expected["site_id"], (r[0] for r in body), strict=True))
     assert "Calderdale" in named["vg15-calderdale"] and "West Yorkshire" in named["uec15-west-yorkshire"]
     # the place is outlined on the map, with its line in the legend
     page.frame_locator(FOLIUM).locator("path.atlas-place").first.wait_for()
@@ -89,7 +89,7 @@ def test_halifax_lists_the_calderdale_mcp_and_the_west_yorkshire_network_with_th
     # the link is the answer: opened fresh, it shows the same table
     page.goto(page.url)
     page.get_by_role("heading", name="What covered Halifax (town in Calderdale)").wait_for()
-    assert [r[0] for r in grid_texts(page, "place_sites")[1:] if r] == list(expected["site_id"])
+    assert [r[0] for r in grid_texts(page, "place_sites")[1:] if r] == list(expected["display_name"])
 
 
 def test_an_ambiguous_place_asks_which_reading_and_puts_its_codes_in_the_address(page, server, answers):
@@ -106,7 +106,7 @@ def test_an_ambiguous_place_asks_which_reading_and_puts_its_codes_in_the_address
     page.get_by_role("heading", name="What covered Newcastle-under-Lyme").wait_for()
     page.wait_for_url("**place=lad%3A**")
     assert parse_qs(urlparse(page.url).query)["place"] == [chosen.candidate.codes]
-    assert [r[0] for r in grid_texts(page, "place_sites")[1:] if r] == list(expected["site_id"])
+    assert [r[0] for r in grid_texts(page, "place_sites")[1:] if r] == list(expected["display_name"])
 
 
 def test_a_point_clicked_where_sites_overlap_lists_every_site_there(page, server, atlas, sites):
@@ -125,7 +125,7 @@ def test_a_point_clicked_where_sites_overlap_lists_every_site_there(page, server
     page.get_by_role("heading", name="What covered the point").wait_for()
     settle(page)
     listed = [r[0] for r in grid_texts(page, "place_point_sites")[1:] if r]
-    assert listed == list(expected["site_id"])  # every site there, not just the one on top
+    assert listed == list(expected["display_name"])  # every site there, not just the one on top
 
 
 def test_the_overview_opens_the_lookup_on_the_map_with_the_filters_kept(page, server, answers):
@@ -138,4 +138,4 @@ def test_the_overview_opens_the_lookup_on_the_map_with_the_filters_kept(page, se
     page.get_by_role("heading", name="What covered Halifax (town in Calderdale)").wait_for()
     vanguards = answers("Halifax").sites
     assert [r[0] for r in grid_texts(page, "place_sites")[1:] if r] == \
-        [s for s in vanguards["site_id"] if not s.startswith("ip")]
+        list(vanguards.loc[~vanguards["site_id"].str.startswith("ip"), "display_name"])

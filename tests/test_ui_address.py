@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 REGIONS = ("North of England", "Midlands and East of England", "London", "South of England")
 BOUNDS = (0, 2800)
-OUTLINES, SHADING = address.PAGE_PARAMS["map"][:2]  # the Map's outlines and shading (then its place)
+OUTLINES, SHADING, SITE = address.PAGE_PARAMS["map"][:3]  # the Map's outlines, shading and site (then its place)
 
 
 def test_the_maps_outlines_read_and_write_short_ids():
@@ -133,3 +133,8 @@ def test_a_change_made_while_the_last_address_was_on_its_way_is_kept_and_back_st
     at.query_params["programme"] = "Vanguard"  # Back: the address before the search, no widget changed
     at.run()
     assert at.multiselect(key="programme").value == ["Vanguard"] and at.text_input(key="q").value == ""
+
+
+def test_the_maps_site_is_in_its_address_as_an_id_and_absent_when_none_is_chosen():
+    assert SITE.name == "site" and SITE.read([]) == "" and SITE.write("") == []
+    assert SITE.read(["vg15-calderdale"]) == "vg15-calderdale" and SITE.write("vg15-calderdale") == ["vg15-calderdale"]

@@ -96,6 +96,8 @@ PAGE_PARAMS: dict[str, tuple[PageParam, ...]] = {
     "map": (
         PageParam("outlines", "map_outlines", ("nhs_region",), _outline_choices, many=True),
         PageParam("shading", "map_choropleth", "", _shading_choices),
+        # the site whose details are shown (its id; any text: the chooser drops one the filters hide)
+        PageParam("site", "site", ""),
         PageParam("place", "place", ""),  # "What covered this place?" (ui.place_lookup): any text
     ),
 }

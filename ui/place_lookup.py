@@ -20,8 +20,6 @@ from geo.geocode.match import AMBIGUOUS
 from geo.present import folium_map as mapping
 from geo.present.place_layer import place_layer, place_legend
 from geo.present.places import (
-    COVER_COLUMNS,
-    POINT_COLUMNS,
     PlaceAnswer,
     SiteCover,
     SiteShapes,
@@ -33,6 +31,11 @@ from geo.present.wording import ROUNDED_POPULATION_NOTE, people
 from ui import address, data, tables
 from ui.sidebar import View
 from ui.widgets import md
+
+#: On the page, the answer first: the site, then how much of the place it covered (or its care model for a point);
+#: the site's id last (the map's column beside the details is narrow, and the grid draws only the columns in view).
+PAGE_COVER_COLUMNS = ["display_name", "share_of_place_pct", "people_in_both", "care_model", "programme", "site_id"]
+PAGE_POINT_COLUMNS = ["display_name", "care_model", "population", "programme", "site_id"]
 
 #: The text box's key, and the address's parameter (``/map?place=Halifax``).
 PLACE_KEY = "place"
@@ -163,7 +166,7 @@ def answer(lookup_: Lookup, clicked: dict | None, current: View) -> None:
             st.caption(f"{len(shown)} site{'s' if len(shown) != 1 else ''} there, smallest footprint first. "
                        + ROUNDED_POPULATION_NOTE)
             with st.container(key="place_point_sites_box"):
-                tables.table(shown, POINT_COLUMNS, key="place_point_sites")
+                tables.table(shown, PAGE_POINT_COLUMNS, key="place_point_sites")
         _hidden_note(found, current)
         if lookup_.answer is not None:
             st.button(f"Show the answer for \u201c{lookup_.answer.reading.query}\u201d again", key="place_again",
@@ -180,7 +183,7 @@ def answer(lookup_: Lookup, clicked: dict | None, current: View) -> None:
         st.caption(f"{len(shown)} site{'s' if len(shown) != 1 else ''} share small areas (LSOAs) with "
                    f"{md(reading.label)}; the share is of its residents (mid-2015). " + ROUNDED_POPULATION_NOTE)
         with st.container(key="place_sites_box"):
-            tables.table(shown, COVER_COLUMNS, key="place_sites")
+            tables.table(shown, PAGE_COVER_COLUMNS, key="place_sites")
     _hidden_note(found, current)
 
 

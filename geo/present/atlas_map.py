@@ -9,6 +9,9 @@ kilobytes and the same on every run, so streamlit-folium keeps it mounted; each 
 state, a few hundred bytes naming the footprints to show, the outlines, the shading and the legend,
 through ``feature_group_to_add``.
 
+The script and its style are in :mod:`geo.present.atlas_map_script`; how footprints are drawn and keyed
+(opaque place fills, network lines over them) in :mod:`geo.present.map_key`.
+
 Extra layers that belong to one session (an uploaded list's footprints, or points such as
 hospitals) are ordinary folium feature groups passed beside the state: see :func:`footprint_overlay`
 and :func:`point_overlay`. Every text from data is escaped in Python before it reaches the map.
@@ -25,15 +28,18 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from geo.config import LOCAL_CSS, LOCAL_JS
+from geo.present.atlas_map_script import SCRIPT, STYLE
 from geo.present.folium_map import (
     CHOROPLETH_CLASS,
     DEPRIVATION_KEY,
     ENGLAND_BOUNDS,
     FOOTPRINT_CLASS,
     MAP_ATTRIBUTION,
+    OUTLINE_LABELS,
     legend_html,
     site_properties,
 )
+from geo.present.map_key import NETWORK_CASING, NETWORK_STYLE, PLACE_STYLE
 from geo.present.palette import COAST_COLOUR, LABEL_COLOUR, LAND_COLOUR, OTHER_COLOUR, OUTLINE_COLOURS, SEA_COLOUR
 
 #: Reference layers the page can switch on (outlines) and shade by (population, then deprivation), in menu order.
@@ -43,186 +49,20 @@ LIST_CLASS = "atlas-list"
 #: A reading of a row being settled on the Geocode page.
 HIGHLIGHT_CLASS = "atlas-highlight"
 POINT_CLASS = "atlas-point"
+#: The dark line under each network's coloured line (not a footprint: it takes no clicks).
+CASING_CLASS = "atlas-casing"
 STATE_NAME = "atlas_state"
-
-_STYLE = """<style>
-.leaflet-container{background:%(sea)s;font:13px/1.4 sans-serif}
-.leaflet-control-attribution{font:11px/1.4 sans-serif}
-.leaflet-interactive:focus{outline:none}
-.atlas-legend{background:rgba(255,255,255,.93);padding:6px 9px;font:12px/1.5 sans-serif;color:#222;
- border-radius:4px;box-shadow:0 0 4px rgba(0,0,0,.35);max-width:250px}
-.atlas-legend:empty{display:none}
-.atlas-legend b{display:block;margin-top:2px}
-.atlas-legend i{display:inline-block;width:14px;height:14px;margin-right:6px;vertical-align:-2px;border:1px solid #333}
-.atlas-label{pointer-events:none}
-.atlas-label span{position:absolute;left:0;top:0;transform:translate(-50%%,-50%%);white-space:nowrap;
- font:600 11px/1.2 sans-serif;color:%(label)s;letter-spacing:.02em;
- text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff,0 0 4px #fff}
-.atlas-tip{width:max-content;max-width:320px;white-space:normal}
-.atlas-fit a{font:bold 17px/26px sans-serif;color:#333;text-decoration:none}
-</style>"""
-
-_SCRIPT = """
-{% macro script(this, kwargs) %}
-(function () {
-  var map = {{ this._parent.get_name() }};
-  var cfg = {{ this.config|tojson }};
-  var A = window.atlas = {map: map, cfg: cfg, data: {}, layers: {}, state: null, siteLayers: null};
-  map.fitBounds(cfg.england, {animate: false});  // England, at once (an animation would swallow a later fit)
-  [["atlasLand", 250, false], ["atlasShade", 300, true], ["atlasLines", 450, false], ["atlasLabels", 460, false]]
-    .forEach(function (p) {
-      var pane = map.createPane(p[0]); pane.style.zIndex = p[1];
-      if (!p[2]) { pane.style.pointerEvents = "none"; }
-    });
-  function get(name) {
-    var url = (A.state && A.state.urls[name]) || cfg.urls[name];
-    if (!A.data[url]) {
-      A.data[url] = fetch(url).then(function (r) { return r.json(); });
-    }
-    return A.data[url];
-  }
-  A.get = get;
-  // Tooltips stay inside the map: Leaflet places them beside the pointer, which can be off the edge.
-  var place = L.Tooltip.prototype._setPosition;
-  L.Tooltip.prototype._setPosition = function (pos) {
-    place.call(this, pos);
-    var el = this._container, m = this._map;
-    if (!el || !m) { return; }
-    var size = m.getSize(), at = m.layerPointToContainerPoint(L.DomUtil.getPosition(el));
-    var x = Math.max(4, Math.min(at.x, size.x - el.offsetWidth - 4));
-    var y = Math.max(4, Math.min(at.y, size.y - el.offsetHeight - 4));
-    if (x !== at.x || y !== at.y) { L.DomUtil.setPosition(el, m.containerPointToLayerPoint([x, y])); }
-  };
-  var legendControl = L.control({position: "bottomright"});
-  legendControl.onAdd = function () { return L.DomUtil.create("div", "atlas-legend"); };
-  legendControl.addTo(map);
-  var legend = legendControl.getContainer();
-  map.attributionControl.addAttribution(cfg.attribution);
-
-  if (cfg.drawLand) get("land").then(function (data) {  // not over basemap tiles, which show the land
-    L.geoJSON(data, {pane: "atlasLand", interactive: false,
-      style: {fillColor: cfg.land, fillOpacity: 1, color: cfg.coast, weight: 0.8}}).addTo(map);
-  });
-
-  var labels = L.layerGroup().addTo(map);
-  A.labels = labels;
-  function showLabels() {
-    if (!A.labelItems) { return; }
-    var z = map.getZoom() + 0.01;
-    A.labelItems.forEach(function (item) {
-      var on = item.p.min_zoom <= z;
-      if (on && !labels.hasLayer(item.m)) { labels.addLayer(item.m); }
-      if (!on && labels.hasLayer(item.m)) { labels.removeLayer(item.m); }
-    });
-  }
-  get("labels").then(function (list) {
-    A.labelItems = list.map(function (p) {
-      return {p: p, m: L.marker([p.lat, p.lon], {pane: "atlasLabels", interactive: false, keyboard: false,
-        icon: L.divIcon({className: "atlas-label", html: "<span>" + p.name + "</span>", iconSize: null})})};
-    });
-    showLabels();
-  });
-  map.on("zoomend", showLabels);
-
-  function siteTip(p) {
-    return "<b>" + p.name + "</b><br>Care model: " + p.model + "<br>NHS region: " + p.region +
-      "<br>Population covered: " + p.population;
-  }
-  // The footprint group is on the map from the start, so streamlit-folium binds its click to it;
-  // clicks on the footprints added later reach it (Leaflet propagates them with e.layer).
-  var sites = A.sites = L.geoJSON(null, {
-    className: cfg.footprintClass,
-    style: function (f) { return {fillColor: f.properties.colour, fillOpacity: 0.6, color: "#333333", weight: 1}; },
-    onEachFeature: function (f, layer) {
-      layer.bindTooltip(siteTip(f.properties), {sticky: true, direction: "auto", className: "atlas-tip"});
-      layer.on("mouseover", function () { layer.setStyle({weight: 3, fillOpacity: 0.8}); });
-      layer.on("mouseout", function () { layer.setStyle({weight: 1, fillOpacity: 0.6}); });
-      A.siteLayers.push(layer);
-    }
-  }).addTo(map);
-  A.showSites = function () {
-    if (!A.siteLayers || !A.state || !A.loaded) { return; }
-    var want = A.state.sites ? new Set(A.state.sites) : null, shown = 0;
-    A.siteLayers.forEach(function (layer) {
-      var on = !want || want.has(layer.feature.properties.key);
-      if (on && !sites.hasLayer(layer)) { sites.addLayer(layer); }
-      if (!on && sites.hasLayer(layer)) { sites.removeLayer(layer); }
-      if (on) { shown += 1; layer.bringToFront(); }  // biggest first, so small footprints end on top
-    });
-    map.getContainer().setAttribute("data-atlas-sites", String(shown));
-    // A filtered link opens on its footprints; afterwards filter changes never move the map.
-    if (A.state.fit && shown > 0 && !A.fitted && !A.touched && Date.now() - A.mountedAt < 8000) {
-      map.fitBounds(sites.getBounds(), {maxZoom: 9, animate: false});
-      A.fitted = true;
-    }
-  };
-  A.mountedAt = Date.now();
-  ["mousedown", "wheel", "touchstart", "keydown"].forEach(function (type) {
-    map.getContainer().addEventListener(type, function () { A.touched = true; }, true);
-  });
-  // One button to fit the view to the footprints shown; filter changes never move the map by themselves.
-  var fit = L.control({position: "topleft"});
-  fit.onAdd = function () {
-    var div = L.DomUtil.create("div", "leaflet-bar atlas-fit"), a = L.DomUtil.create("a", "", div);
-    a.href = "#"; a.title = "Fit the map to the footprints shown"; a.setAttribute("role", "button");
-    a.setAttribute("aria-label", a.title); a.innerHTML = "&#x2922;";
-    L.DomEvent.disableClickPropagation(div);
-    L.DomEvent.on(a, "click", function (e) {
-      L.DomEvent.preventDefault(e);
-      if (sites.getLayers().length) { map.fitBounds(sites.getBounds(), {maxZoom: 10}); }
-    });
-    return div;
-  };
-  fit.addTo(map);
-  get("sites").then(function (data) {
-    A.siteLayers = [];
-    sites.addData(data);
-    A.loaded = true;
-    A.showSites();
-  });
-
-  function outline(key, data) {
-    var heavy = key === "nhs_region";
-    return L.geoJSON(data, {pane: "atlasLines", interactive: false, style: {color: cfg.outlineColours[key] || "#444",
-      weight: heavy ? 2.2 : 0.8, opacity: heavy ? 0.9 : 0.7, fill: false}});
-  }
-  function shading(key, data) {  // fill, border and tooltip (escaped in Python) come with each area
-    return L.geoJSON(data, {pane: "atlasShade", className: cfg.shadeClass,
-      style: function (f) {
-        return {fillColor: f.properties.fill, fillOpacity: 0.7, color: "#ffffff", weight: f.properties.line};
-      },
-      onEachFeature: function (f, layer) {
-        layer.bindTooltip(f.properties.tip, {sticky: true, direction: "auto", className: "atlas-tip"});
-      }});
-  }
-  function toggle(kind, key, want, make) {
-    var name = kind + "_" + key, layer = A.layers[name];
-    if (!want) { if (layer) { map.removeLayer(layer); } return; }
-    var url = A.state.urls[name];
-    get(name).then(function (data) {
-      if (!A.layers[url]) { A.layers[url] = make(key, data); }
-      if (A.layers[name] && A.layers[name] !== A.layers[url]) { map.removeLayer(A.layers[name]); }
-      A.layers[name] = A.layers[url];
-      var still = kind === "outline" ? A.state.outlines.indexOf(key) >= 0 : A.state.shade === key;
-      if (still) { A.layers[name].addTo(map); }
-    });
-  }
-  A.apply = function (state) {
-    A.state = state;
-    legend.innerHTML = state.legend;
-    cfg.outlineKeys.forEach(function (k) { toggle("outline", k, state.outlines.indexOf(k) >= 0, outline); });
-    cfg.shadeKeys.forEach(function (k) { toggle("shade", k, state.shade === k, shading); });
-    A.showSites();
-  };
-})();
-{% endmacro %}
-"""
-
+#: Zoom: no further out than England filling the map (set in the browser from the map's size), no further
+#: in than a few streets; the view stays within England's bounds plus this fraction.
+MAX_ZOOM = 13
+BOUNDS_PAD = 0.1
+#: Line widths of a footprint under the pointer or chosen: wider only, never another colour.
+STRONG_WEIGHTS = {"placeStrong": 3, "networkStrong": 5, "casingStrong": 8}
 
 class _AtlasLayers(MacroElement):
     """The base map's own script: panes, land, labels, footprints, legend, and ``atlas.apply(state)``."""
 
-    _template = Template(_SCRIPT)
+    _template = Template(SCRIPT)
 
     def __init__(self, config: dict):
         super().__init__()
@@ -264,7 +104,7 @@ def base_map(
     # Leaflet only: jQuery serves folium's popups and bring-to-front, which this map does not use.
     m.default_js = [(name, base + url) for name, url in LOCAL_JS if name == "leaflet"]
     m.default_css = [(name, base + url) for name, url in LOCAL_CSS]
-    m.get_root().header.add_child(Element(_STYLE % {"sea": SEA_COLOUR, "label": LABEL_COLOUR}), name="atlas_style")
+    m.get_root().header.add_child(Element(STYLE % {"sea": SEA_COLOUR, "label": LABEL_COLOUR}), name="atlas_style")
     if tiles:
         folium.TileLayer(tiles, attr=tiles_attr, name="Basemap", control=False).add_to(m)
     config = {
@@ -273,6 +113,8 @@ def base_map(
         "outlineKeys": list(OUTLINE_KEYS), "shadeKeys": list(SHADE_KEYS),
         "outlineColours": {k: OUTLINE_COLOURS.get(k, "#444444") for k in OUTLINE_KEYS},
         "attribution": html.escape(MAP_ATTRIBUTION), "england": ENGLAND_BOUNDS, "drawLand": not tiles,
+        "casingClass": CASING_CLASS, "maxZoom": MAX_ZOOM, "boundsPad": BOUNDS_PAD,
+        "styles": {"place": PLACE_STYLE, "network": NETWORK_STYLE, "casing": NETWORK_CASING} | STRONG_WEIGHTS,
     }
     m.add_child(_AtlasLayers(config))
     return m
@@ -285,10 +127,12 @@ def map_state(
     shade: tuple[str, str, list[float], str] | None = None,
     extra_legend: str = "",
     fit: bool = False,
+    chosen: object = None,
 ) -> dict:
     """What one run shows: footprint keys (``None``: all), outlines, shading and the legend's HTML.
 
-    ``fit``: a filtered view, which the map fits to when it has just opened (a shared link).
+    ``fit``: a filtered view, which the map fits to when it has just opened (a shared link). ``chosen``: the
+    key of the site whose details are shown, drawn with wider lines.
 
     ``outlines`` maps a layer key to its data URL (:func:`geo.present.map_data.publish`); ``shade`` is
     ``(key, url, breaks, label)``; the deprivation shading's legend is its fifths (no breaks). URLs are
@@ -304,8 +148,18 @@ def map_state(
     return {
         "sites": None if site_keys is None else [str(k) for k in site_keys],
         "outlines": list(outlines), "shade": key, "urls": urls, "fit": bool(fit),
-        "legend": legend_html(care_models, breaks, label, key == DEPRIVATION_KEY) + extra_legend,
+        "chosen": None if chosen is None else str(chosen),
+        "legend": legend_html(care_models, breaks, label, key == DEPRIVATION_KEY) + outline_legend(outlines)
+        + extra_legend,
     }
+
+
+def outline_legend(keys: Iterable[str]) -> str:
+    """Legend rows for the reference outlines shown, each a line of the colour the map draws it in."""
+    rows = [f'<i style="background:none;border:none;border-top:{2 if k == "nhs_region" else 1}px solid '
+            f'{OUTLINE_COLOURS.get(k, "#444444")};height:0;vertical-align:4px"></i>'
+            f"{html.escape(OUTLINE_LABELS.get(k, k))}<br>" for k in keys]
+    return "<b>Outlines</b>" + "".join(rows) if rows else ""
 
 
 def with_base(state: dict, asset_base: str = "/") -> dict:
@@ -380,3 +234,10 @@ def legend_swatch(label: str, colour: str, dashed: bool = False, heading: str = 
     border = "border:2px dashed #111;" if dashed else ""
     title = f"<b>{html.escape(heading)}</b>" if heading else ""
     return f'{title}<i style="background:{colour};opacity:.6;{border}"></i>{html.escape(label)}<br>'
+
+
+def legend_point(label: str, fill: str, ring: str, heading: str = "Also shown") -> str:
+    """A legend row (escaped) for points drawn as opaque dots of ``fill`` in a ``ring``, as the map draws them."""
+    title = f"<b>{html.escape(heading)}</b>" if heading else ""
+    return (f'{title}<i style="background:{fill};border:2px solid {ring};border-radius:50%">'
+            f'</i>{html.escape(label)}<br>')

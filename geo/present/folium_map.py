@@ -27,14 +27,16 @@ from jinja2 import Template
 from geo.atlas import Atlas
 from geo.config import LOCAL_CSS, LOCAL_JS
 from geo.geography import IMD_FIFTHS, round_coordinates, to_wgs84, union_lsoas
+from geo.present.map_key import DEPRIVATION_KEY, DEPRIVATION_LABEL, footprint_style, legend_html  # noqa: F401 (DEPRIVATION_KEY: read from here)
 from geo.present.palette import (
     DEPRIVATION_RAMP,
     OTHER_LABEL,
     OUTLINE_COLOURS,
     POPULATION_RAMP,
     care_model_colour,
+    is_network,
 )
-from geo.present.wording import key_groups, key_label, people
+from geo.present.wording import key_label, people
 
 #: Footprint simplification (metres). With all 43 bundled sites and CCG outlines the map HTML
 #: stays under 450 KB (see bench/app.py); 250 m is below a pixel at the zoom that shows England.
@@ -50,11 +52,9 @@ CHOROPLETH_CLASS = "atlas-choropleth"
 OUTLINE_LABELS = {"ccg": "CCG outlines (2015)", "lad": "Local authority outlines (2015)",
                   "utla": "Upper-tier authority outlines", "nhs_local_office": "NHS England local office outlines",
                   "nhs_region": "NHS England region outlines (2015)"}
-#: The deprivation shading: its key among the shadings, and its name on the page and in the legend.
-DEPRIVATION_KEY = "imd"
-DEPRIVATION_LABEL = "Deprivation (IMD 2015)"
 MAP_ATTRIBUTION = "© Crown copyright (ONS, MHCLG, OS), OGL v3.0; boundaries CC BY 4.0 Martin Chorley"
 _STYLE = """<style>
+#map_div{height:100vh!important}
 .leaflet-container{background:#f7f7f4}
 .leaflet-control-layers{font:13px/1.5 sans-serif}
 .leaflet-control-attribution{font:11px/1.4 sans-serif}
@@ -213,6 +213,7 @@ def site_properties(row: Mapping[str, object], key: str) -> dict[str, object]:
         "region": html.escape(str(region).replace(";", "; ")) if isinstance(region, str) else "",
         "population": "not known" if pd.isna(population) else people(population),
         "colour": care_model_colour(care_model),
+        "network": is_network(care_model),
     }
 
 
@@ -250,26 +251,6 @@ var {{ this.get_name() }} = L.control({position: "bottomright"});
         self._name = "Legend"
         self.html = html_text
         self.attribution = html.escape(attribution)
-
-
-def legend_html(care_models: Iterable[str], breaks: list[float] | None = None, layer_label: str = "",
-                deprivation: bool = False) -> str:
-    """The legend: the care models on the map written out, pioneers under their programme, then the
-    shading's classes if any."""
-    rows = []
-    for heading, lines in key_groups(care_models):
-        rows.append(f"<b>{html.escape(heading)}</b>" if heading else "")
-        rows += [f'<i style="background:{care_model_colour(model)};opacity:.75"></i>{html.escape(line)}<br>'
-                 for model, line in lines]
-    if breaks:
-        rows.append(f"<b>Population, {html.escape(layer_label)}</b>")
-        for i, colour in enumerate(POPULATION_RAMP):
-            rows.append(f'<i style="background:{colour}"></i>{breaks[i]:,.0f} to {breaks[i + 1]:,.0f}<br>')
-    if deprivation:
-        rows.append(f"<b>{DEPRIVATION_LABEL}</b>National fifths of England's LSOAs<br>")
-        for fifth, label in IMD_FIFTHS.items():
-            rows.append(f'<i style="background:{DEPRIVATION_RAMP[fifth - 1]}"></i>{label}<br>')
-    return "".join(rows)
 
 
 def build_map(
@@ -329,7 +310,7 @@ def _add_choropleth(m: folium.Map, label: str, data: dict) -> None:
     """Areas filled by class (:func:`choropleth_geojson`, :func:`deprivation_geojson`), with a tooltip."""
     folium.GeoJson(
         data, name=label if label == DEPRIVATION_LABEL else f"Population by {label}", className=CHOROPLETH_CLASS,
-        style_function=lambda f: {"fillColor": f["properties"]["fill"], "fillOpacity": 0.7,
+        style_function=lambda f: {"fillColor": f["properties"]["fill"], "fillOpacity": 1.0,
                                   "color": "#ffffff", "weight": f["properties"]["line"]},
         tooltip=folium.GeoJsonTooltip(["name", "population"], aliases=["Area", "Population (mid-2015)"]),
     ).add_to(m)
@@ -364,12 +345,11 @@ def footprint_collection(sites: pd.DataFrame, geometries: Mapping[object, dict],
 
 
 def _add_footprints(m: folium.Map, collection: dict) -> None:
-    """The footprints filled by care model, highlighted under the pointer, with a sticky tooltip."""
+    """The footprints as :func:`footprint_style` draws them, wider under the pointer, with a sticky tooltip."""
     folium.GeoJson(
         collection, name="Site footprints", className=FOOTPRINT_CLASS,
-        style_function=lambda f: {"fillColor": f["properties"]["colour"], "fillOpacity": 0.6,
-                                  "color": "#333333", "weight": 1},
-        highlight_function=lambda _f: {"weight": 3, "fillOpacity": 0.8},
+        style_function=lambda f: footprint_style(f["properties"]),
+        highlight_function=lambda f: {"weight": 5 if f["properties"].get("network") else 3},
         tooltip=folium.GeoJsonTooltip(["name", "model", "region", "population"],
                                       aliases=["Site", "Care model", "NHS region", "Population covered"],
                                       sticky=True),

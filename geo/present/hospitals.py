@@ -66,7 +66,7 @@ def hospital_points_geojson(hospitals: pd.DataFrame, frame: pd.DataFrame) -> dic
 
 
 #: Points are drawn dark with a white ring, so they read on every care model's fill and with no tiles.
-POINT_STYLE = {"radius": 5, "color": "#ffffff", "weight": 1.5, "fillColor": "#222222", "fillOpacity": 0.9,
+POINT_STYLE = {"radius": 5, "color": "#ffffff", "weight": 1.5, "fillColor": "#222222", "fillOpacity": 1.0,
                "class_name": "atlas-hospital"}
 #: Leaflet's marker pane lies above the footprints' overlay pane, so a point can be clicked where a
 #: footprint covers it (folium has no argument for a vector marker's pane; it is a plain option).
