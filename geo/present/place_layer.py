@@ -1,8 +1,9 @@
 """The place looked up on the Map page, drawn over the footprints: a bold outline and its legend line.
 
-The outline is a dark plum line on a white halo with no fill, so the footprints under it keep their
-colours (every colour seen is still one the legend shows) and the place reads apart from the dashed
-reference outlines. It takes no clicks: a click inside it reaches the footprints and the map beneath.
+The outline is a dark plum line on a white halo with no fill, above every footprint's line, so the
+footprints under it keep their colours (every colour seen is still one the legend shows) and the place
+reads apart from the dashed reference outlines. It takes no clicks: a click inside it reaches the
+footprints and the map beneath.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from geo.present.palette import PLACE_COLOUR
 
 PLACE_CLASS = "atlas-place"
 LAYER_NAME = "Place looked up"
+#: The live map's pane of reference outlines (atlas_map_script), above the footprints and the networks' lines,
+#: which would otherwise hide the place's outline where its border is a network's border (Halifax: Calderdale).
+LINES_PANE = "atlasLines"
 
 
 class _FitOnce(MacroElement):
@@ -53,7 +57,7 @@ def place_layer(geometry: dict | None, label: str, key: str = "") -> folium.Feat
     feature = {"type": "Feature", "geometry": geometry, "properties": {"name": html.escape(label)}}
     for colour, weight, opacity, class_name in (("#ffffff", 9, 0.9, f"{PLACE_CLASS}-halo"),
                                                (PLACE_COLOUR, 4, 1.0, PLACE_CLASS)):
-        folium.GeoJson(feature, interactive=False, className=class_name,
+        folium.GeoJson(feature, interactive=False, className=class_name, pane=LINES_PANE,
                        style_function=lambda _f, c=colour, w=weight, o=opacity: {
                            "color": c, "weight": w, "opacity": o, "fill": False, "fillOpacity": 0}).add_to(group)
     return group
