@@ -229,10 +229,10 @@ async def record(browser, base: str, total: int, vanguards: int) -> Recording:
     out: dict = {}
     await view_map(tab, base, total, vanguards, out)
     await context.close()
-    if len(sent) != 3:
-        raise SystemExit(f"expected 3 websocket messages (open, filter, click), recorded {len(sent)}")
+    if len(sent) < 3:  # a click on a footprint may send two (the object clicked, and the point: issue 15)
+        raise SystemExit(f"expected at least 3 websocket messages (open, filter, click), recorded {len(sent)}")
     before: list[tuple[str, int]] = []
-    after: list[list[tuple[str, int]]] = [[], [], []]
+    after: list[list[tuple[str, int]]] = [[] for _ in sent]
     for at, url in gets:
         path = url[len(base):] if url.startswith(base) else None
         if not path or path == "/map":
@@ -472,8 +472,8 @@ async def main_async(args) -> None:
         one, many = Deployment(1), Deployment(args.replicas)  # both up: the idle one costs next to nothing
         try:
             rec = await record(browser, one.base, total, vanguards)
-            print(f"recorded viewer: {rec.requests()} HTTP requests, 3 websocket messages (open /map with {total} "
-                  f"footprints, Programme = Vanguard: {vanguards}, click a site), "
+            print(f"recorded viewer: {rec.requests()} HTTP requests, {len(rec.messages)} websocket messages "
+                  f"(open /map with {total} footprints, Programme = Vanguard: {vanguards}, click a site), "
                   f"{rec.received_bytes / 1024:.0f} KB received over the websocket")
             await cpu_per_viewer(browser, one, rec, args, total, vanguards)
             if args.cpu_only:
