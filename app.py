@@ -1,7 +1,7 @@
 """NHS integration atlas: the entry point, which routes to the pages with ``st.navigation``.
 
 Run with ``streamlit run app.py``. Pages in ``pages/`` hold UI only and each starts with
-``ui.shell.start()`` (page config, the atlas's navigation, the shared filters); the work is in ``geo``.
+``ui.shell.start(page)`` (page config, the atlas's navigation, the shared filters); the work is in ``geo``.
 """
 
 import streamlit as st

@@ -13,7 +13,7 @@ from geo.present.wording import ROUNDED_POPULATION_NOTE, axis_label_expression, 
 from ui import data, shell, tables, widgets
 from ui.sidebar import no_sites_notice
 
-current = shell.start()
+current = shell.start("coverage")
 atlas = data.atlas()
 st.title("Coverage")
 st.markdown(

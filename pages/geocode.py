@@ -146,7 +146,7 @@ def settled(positions: list[int]) -> None:
         batch.frame.loc[part.index, column] = part[column]
 
 
-current = shell.start()
+current = shell.start("geocode")
 st.title("Geocode a list")
 st.markdown(
     "Upload a CSV with one row per site and a **`site_name`** column (a place, CCG, trust or GP practice "

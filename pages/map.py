@@ -60,7 +60,7 @@ def _picture(fmt: str, current: View, shade: str) -> bytes:
 
 
 map_layout.follow_click()  # before the address is read: a click chooses its site (site=)
-current = shell.start()
+current = shell.start("map")
 shell.require_map_data()
 st.title("Map")
 if current.frame.empty:

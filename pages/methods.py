@@ -13,7 +13,7 @@ RECONCILIATION = PROJECT_ROOT / "data" / "sites" / "RECONCILIATION.md"
 SECTIONS = ("The sites", "How footprints are drawn", "Populations", "Deprivation", "Sources to cite", "Limits",
             "Region checks")
 
-shell.start()
+shell.start("methods")
 st.title("Data and methods")
 st.markdown("**Contents:** " + " · ".join(f"[{s}](#{s.lower().replace(' ', '-')})" for s in SECTIONS))
 

@@ -6,7 +6,7 @@ from geo.present.wording import ROUNDED_POPULATION_NOTE, people, percent
 from ui import data, place_lookup, shell, widgets
 from ui.sidebar import no_sites_notice
 
-current = shell.start()
+current = shell.start("overview")
 st.title("NHS integration atlas")
 st.markdown(
     "Where England's 50 **new care model vanguards** (2015: five care models) and 25 health and social care "

@@ -21,7 +21,7 @@ TABLE = ["display_name", "programme", "care_model", "nhs_regions", "population",
          "lad_codes", "wave_label", "announced", "source_publisher", "source_title", "source_date", "source_url",
          "overlaps_with", "site_id"]
 
-current = shell.start()
+current = shell.start("sites")
 st.title("Sites")
 words = current.filters.describe(written_out=True)
 st.caption(f"{len(current.frame)} of {current.total} sites" + (": " + widgets.md(", ".join(words)) if words else "")

@@ -152,22 +152,29 @@ def _hidden_note(found: pd.DataFrame, current: View) -> None:
         st.caption(md(f"Also there, but hidden by the filters ({len(hidden)}): " + "; ".join(hidden["display_name"])))
 
 
+def _sites_answer(heading: str, found: pd.DataFrame, current: View, where: str, how: str, columns: list[str],
+                  key: str) -> None:
+    """One answer: its heading, the sites the filters show (a table, or a line saying there are none) and
+    the sites they hide."""
+    st.subheader(heading)
+    shown = found[found["site_id"].isin(current.frame["site_id"])]
+    if shown.empty:
+        st.info(f"No site shown on the map covers {where}.", icon=":material/location_off:")
+    else:
+        st.caption(f"{len(shown)} site{'s' if len(shown) != 1 else ''} {how}" + ROUNDED_POPULATION_NOTE)
+        with st.container(key=f"{key}_box"):
+            tables.table(shown, columns, key=key)
+    _hidden_note(found, current)
+
+
 def answer(lookup_: Lookup, clicked: dict | None, current: View) -> None:
     """After the map: the sites covering the place typed, or holding the point clicked last."""
     point = _click(clicked)
     if point is not None and st.session_state.get(MODE) == "point":
         lat, lon = point
         found = sites_at_point(site_shapes(), data.sites()[0], lat, lon)
-        st.subheader(f"What covered the point {lat:.4f}, {lon:.4f}")
-        shown = found[found["site_id"].isin(current.frame["site_id"])]
-        if shown.empty:
-            st.info("No site shown on the map covers the point clicked.", icon=":material/location_off:")
-        else:
-            st.caption(f"{len(shown)} site{'s' if len(shown) != 1 else ''} there, smallest footprint first. "
-                       + ROUNDED_POPULATION_NOTE)
-            with st.container(key="place_point_sites_box"):
-                tables.table(shown, PAGE_POINT_COLUMNS, key="place_point_sites")
-        _hidden_note(found, current)
+        _sites_answer(f"What covered the point {lat:.4f}, {lon:.4f}", found, current, "the point clicked",
+                      "there, smallest footprint first. ", PAGE_POINT_COLUMNS, "place_point_sites")
         if lookup_.answer is not None:
             st.button(f"Show the answer for \u201c{lookup_.answer.reading.query}\u201d again", key="place_again",
                       on_click=lambda: st.session_state.update({MODE: "place"}), icon=":material/undo:")
@@ -175,16 +182,9 @@ def answer(lookup_: Lookup, clicked: dict | None, current: View) -> None:
     if lookup_.answer is None or not lookup_.answer.reading.matched:
         return
     reading, found = lookup_.answer.reading, lookup_.answer.sites
-    st.subheader(f"What covered {reading.label}")
-    shown = found[found["site_id"].isin(current.frame["site_id"])]
-    if shown.empty:
-        st.info("No site shown on the map covers this place.", icon=":material/location_off:")
-    else:
-        st.caption(f"{len(shown)} site{'s' if len(shown) != 1 else ''} share small areas (LSOAs) with "
-                   f"{md(reading.label)}; the share is of its residents (mid-2015). " + ROUNDED_POPULATION_NOTE)
-        with st.container(key="place_sites_box"):
-            tables.table(shown, PAGE_COVER_COLUMNS, key="place_sites")
-    _hidden_note(found, current)
+    _sites_answer(f"What covered {reading.label}", found, current, "this place",
+                  f"share small areas (LSOAs) with {md(reading.label)}; the share is of its residents (mid-2015). ",
+                  PAGE_COVER_COLUMNS, "place_sites")
 
 
 OVERVIEW_KEY = "overview_place"

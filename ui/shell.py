@@ -10,7 +10,6 @@ six pages below and nothing else, whichever way the page was reached.
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,16 +64,6 @@ def configure_page() -> None:
 STYLE = Path(__file__).with_name("style.css")
 
 
-def calling_page(depth: int = 2) -> str | None:
-    """The url_path of the page whose script called :func:`start` (a page runs with ``__file__`` set to its
-    path, whether st.navigation or Streamlit's folder-of-pages mode ran it); ``None`` from elsewhere."""
-    frame = inspect.currentframe()
-    for _ in range(depth):
-        frame = frame.f_back if frame else None
-    path = Path(str(frame.f_globals.get("__file__", ""))) if frame else Path()
-    return next((p.url_path for p in PAGES if path.parts[-2:] == Path(p.path).parts), None)
-
-
 def page_links() -> None:
     """The atlas's own page list. Each link carries the address a move keeps: the filters, and the
     target page's own choices as last seen (see ui.address)."""
@@ -84,9 +73,9 @@ def page_links() -> None:
                      query_params=address.link_params(page.url_path, bounds))
 
 
-def start() -> View:
-    """Set the page up (config, style, cache check, address, navigation, filters) and return the filtered view."""
-    page = calling_page()
+def start(page: str) -> View:
+    """Set the page up (config, style, cache check, address, navigation, filters) and return the filtered view.
+    ``page`` is the calling page's ``url_path`` (in :data:`PAGES`): the address keeps that page's own choices."""
     configure_page()
     st.html(STYLE)  # style only: Streamlit adds it without taking space on the page
     try:
